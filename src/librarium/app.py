@@ -1,0 +1,116 @@
+"""The ASGI application: routers, middleware, error handlers and lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+import anyio
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from librarium import __version__
+from librarium.auth.passwords import Passwords
+from librarium.auth.ratelimit import AttemptLimiter
+from librarium.auth.router import router as auth_router
+from librarium.auth.service import AuthContext
+from librarium.auth.tokens import TokenSigner
+from librarium.config import Settings
+from librarium.db import migrate
+from librarium.db.engine import make_engine, make_sessionmaker
+from librarium.errors import install_error_handlers
+from librarium.genres.router import router as genres_router
+from librarium.libraries.router import router as libraries_router
+from librarium.media_types.router import router as media_types_router
+from librarium.middleware import SecurityHeaders
+from librarium.users.router import router as users_router
+
+log = logging.getLogger("librarium")
+
+API_PREFIX = "/api/v1"
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    started_at: str
+
+
+def create_app(
+    settings: Settings, *, engine: AsyncEngine | None = None, migrate_on_start: bool = True
+) -> FastAPI:
+    started_at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    owns_engine = engine is None
+    engine = engine or make_engine(settings.effective_database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate_on_start:
+            await anyio.to_thread.run_sync(migrate.upgrade, settings.effective_database_url)
+        yield
+        if owns_engine:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Librarium",
+        version=__version__,
+        description='Librarium API 26.4 (every JSON answer is {"data": ...} or {"error": "..."}).',
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.auth = AuthContext(
+        passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
+        signer=TokenSigner(settings.resolve_jwt_secret(), settings.jwt_access_ttl),
+        refresh_ttl=settings.jwt_refresh_ttl,
+        registration_enabled=settings.registration_enabled,
+        login_limiter=AttemptLimiter(settings.login_rate_limit, settings.login_rate_window),
+    )
+    install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
+
+    def health() -> Health:
+        return Health(status="ok", version=__version__, started_at=started_at)
+
+    # Upstream serves /health at the root; its OpenAPI document lists it under /api/v1. Both answer.
+    app.add_api_route("/health", health, methods=["GET"], tags=["health"], response_model=Health)
+
+    api = APIRouter(prefix=API_PREFIX)
+    api.add_api_route("/health", health, methods=["GET"], tags=["health"], response_model=Health)
+    for router in (auth_router, users_router, libraries_router, genres_router, media_types_router):
+        api.include_router(router)
+    app.include_router(api)
+    _mount_docs(app)
+    return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI from the installed package, so the docs work on a server without internet."""
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/api/docs/static", StaticFiles(directory=swagger_ui_path), name="docs-static")
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=None,
+            title="Librarium API",
+            swagger_js_url="/api/docs/static/swagger-ui-bundle.js",
+            swagger_css_url="/api/docs/static/swagger-ui.css",
+            swagger_favicon_url="/api/docs/static/favicon-32x32.png",
+        )
+
+    @app.get("/api/openapi.json", include_in_schema=False)
+    async def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi(), headers={"Access-Control-Allow-Origin": "*"})

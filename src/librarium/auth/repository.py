@@ -1,0 +1,71 @@
+"""All SQL about tokens and preferences."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.db.base import utcnow
+from librarium.models import RefreshToken, RevokedAccessToken, User, UserPreferences
+
+
+async def active_user_for_token(session: AsyncSession, user_id: uuid.UUID, jti: uuid.UUID) -> User | None:
+    """The token's user if it still exists, is active, and the token is not deny-listed: one query."""
+    revoked = select(RevokedAccessToken.jti).where(
+        RevokedAccessToken.jti == jti, RevokedAccessToken.expires_at > utcnow()
+    )
+    stmt = select(User).where(User.id == user_id, User.is_active.is_(True), ~revoked.exists())
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def add_refresh(
+    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, token_hash: str, expires_at: datetime
+) -> None:
+    session.add(
+        RefreshToken(user_id=user_id, session_id=session_id, token_hash=token_hash, expires_at=expires_at)
+    )
+    await session.flush()
+
+
+async def refresh_by_hash(session: AsyncSession, token_hash: str) -> RefreshToken | None:
+    stmt = select(RefreshToken).where(RefreshToken.token_hash == token_hash)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def revoke_refresh(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    session_id: uuid.UUID | None = None,
+    except_session: uuid.UUID | None = None,
+) -> None:
+    stmt = update(RefreshToken).where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+    if session_id is not None:
+        stmt = stmt.where(RefreshToken.session_id == session_id)
+    if except_session is not None:
+        stmt = stmt.where(RefreshToken.session_id != except_session)
+    await session.execute(stmt.values(revoked_at=utcnow()))
+
+
+async def deny_access_token(session: AsyncSession, jti: uuid.UUID, expires_at: datetime) -> None:
+    if await session.get(RevokedAccessToken, jti) is None:
+        session.add(RevokedAccessToken(jti=jti, expires_at=expires_at))
+        await session.flush()
+
+
+async def preferences(session: AsyncSession, user_id: uuid.UUID) -> UserPreferences | None:
+    return await session.get(UserPreferences, user_id)
+
+
+async def save_preferences(session: AsyncSession, user_id: uuid.UUID, prefs: dict[str, Any]) -> None:
+    row = await session.get(UserPreferences, user_id)
+    if row is None:
+        session.add(UserPreferences(user_id=user_id, prefs=prefs))
+    else:
+        row.prefs = prefs
+        row.updated_at = utcnow()
+    await session.flush()

@@ -1,0 +1,89 @@
+"""Setup, authentication and the caller's own profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Body, Request
+
+from librarium.auth import service
+from librarium.auth.deps import AuthCtx, CurrentCaller, Session
+from librarium.auth.schemas import (
+    LoginRequest,
+    PasswordChange,
+    PreferencesRead,
+    ProfileUpdate,
+    RefreshRequest,
+    SetupStatus,
+    TokenRead,
+    UserCreate,
+    UserRead,
+)
+from librarium.kit.routing import api_router, ok
+from librarium.kit.schema import Envelope, Message
+
+router = api_router()
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.get("/setup/status", tags=["setup"], response_model=Envelope[SetupStatus])
+async def setup_status(session: Session) -> Any:
+    return ok(SetupStatus(initialized=await service.is_initialized(session)))
+
+
+@router.post("/setup/admin", tags=["setup"], status_code=201, response_model=Envelope[TokenRead])
+async def setup_admin(body: UserCreate, session: Session, ctx: AuthCtx) -> Any:
+    return ok(await service.setup_admin(session, ctx, body))
+
+
+@router.post("/auth/register", tags=["auth"], status_code=201, response_model=Envelope[TokenRead])
+async def register(body: UserCreate, session: Session, ctx: AuthCtx) -> Any:
+    return ok(await service.register(session, ctx, body))
+
+
+@router.post("/auth/login", tags=["auth"], response_model=Envelope[TokenRead])
+async def login(body: LoginRequest, request: Request, session: Session, ctx: AuthCtx) -> Any:
+    return ok(await service.login(session, ctx, body, _client(request)))
+
+
+@router.post("/auth/refresh", tags=["auth"], response_model=Envelope[TokenRead])
+async def refresh(body: RefreshRequest, session: Session, ctx: AuthCtx) -> Any:
+    return ok(await service.refresh(session, ctx, body.refresh_token))
+
+
+@router.post("/auth/logout", tags=["auth"], response_model=Envelope[Message])
+async def logout(caller: CurrentCaller, session: Session) -> Any:
+    await service.logout(session, caller.claims)
+    return ok(Message(message="logged out"))
+
+
+@router.get("/auth/me", tags=["auth"], response_model=Envelope[UserRead])
+async def me(caller: CurrentCaller) -> Any:
+    return ok(UserRead.model_validate(caller.user))
+
+
+@router.put("/auth/me", tags=["auth"], response_model=Envelope[UserRead])
+async def update_me(body: ProfileUpdate, caller: CurrentCaller, session: Session) -> Any:
+    return ok(UserRead.model_validate(await service.update_profile(session, caller.user, body)))
+
+
+@router.put("/auth/me/password", tags=["auth"], response_model=Envelope[Message])
+async def change_password(body: PasswordChange, caller: CurrentCaller, session: Session, ctx: AuthCtx) -> Any:
+    await service.change_password(session, ctx, caller.user, caller.claims, body)
+    return ok(Message(message="password updated"))
+
+
+@router.get("/auth/me/preferences", tags=["auth"], response_model=Envelope[PreferencesRead])
+async def get_preferences(caller: CurrentCaller, session: Session) -> Any:
+    return ok(PreferencesRead(prefs=await service.get_preferences(session, caller.id)))
+
+
+@router.patch("/auth/me/preferences", tags=["auth"], response_model=Envelope[Message])
+async def patch_preferences(
+    caller: CurrentCaller, session: Session, patch: dict[str, Any] = Body(...)
+) -> Any:
+    await service.patch_preferences(session, caller.id, patch)
+    return ok(Message(message="ok"))

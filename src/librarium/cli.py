@@ -1,0 +1,118 @@
+"""The `librarium` command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Annotated
+
+import typer
+
+from librarium import __version__
+from librarium.config import Settings
+
+app = typer.Typer(
+    help="Librarium: a self-hosted book collection server. Configuration: LIBRARIUM_* environment "
+    "variables (see README).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"librarium {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Librarium server and admin commands."""
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return settings
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on [default: LIBRARIUM_HOST or 127.0.0.1]")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on [default: LIBRARIUM_PORT or 8080]")
+    ] = None,
+) -> None:
+    """Apply pending migrations and serve the API."""
+    import uvicorn
+
+    from librarium.app import create_app
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    application = create_app(settings)
+    uvicorn.run(
+        application,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level.lower() if settings.log_level.lower() != "warn" else "warning",
+        proxy_headers=True,
+    )
+
+
+@app.command("migrate")
+def migrate_command(
+    revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
+    down: Annotated[bool, typer.Option("--down", help="Roll back to REVISION instead")] = False,
+) -> None:
+    """Apply (or roll back) database migrations."""
+    from librarium.db import migrate
+
+    settings = _settings()
+    url = settings.effective_database_url
+    if down:
+        migrate.downgrade(url, "base" if revision == "head" else revision)
+    else:
+        migrate.upgrade(url, revision)
+    typer.echo(f"database at revision {revision if not down else revision} ({_redact(url)})")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command("create-admin")
+def create_admin(
+    username: Annotated[str, typer.Option(prompt=True, help="Login name")],
+    email: Annotated[str, typer.Option(prompt=True, help="E-mail address")],
+    password: Annotated[
+        str,
+        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when not given"),
+    ],
+    display_name: Annotated[str, typer.Option(help="Shown name [default: the username]")] = "",
+) -> None:
+    """Create an instance administrator (or promote the existing user with that username)."""
+    from librarium.users.admin_cli import create_or_promote_admin
+
+    settings = _settings()
+    message = asyncio.run(create_or_promote_admin(settings, username, email, password, display_name))
+    typer.echo(message)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

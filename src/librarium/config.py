@@ -1,0 +1,141 @@
+"""Settings, read from the environment.
+
+Every variable is `LIBRARIUM_<NAME>`; upstream Librarium's unprefixed names (`DATABASE_URL`,
+`JWT_SECRET`, ...) are accepted as aliases so an existing deployment's environment keeps working.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)")
+_UNIT_SECONDS = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "µs": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
+    "d": 86400.0,
+}
+
+
+def parse_duration(value: Any) -> int:
+    """Seconds from a Go-style duration (`15m`, `1h30m`, `168h`) or a plain number of seconds."""
+    if isinstance(value, int | float):
+        return int(value)
+    text = str(value).strip()
+    if text.isdigit():
+        return int(text)
+    pos, total = 0, 0.0
+    for match in _DURATION_PART.finditer(text):
+        if match.start() != pos:
+            break
+        total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        pos = match.end()
+    if not text or pos != len(text):
+        raise ValueError(f"invalid duration {value!r} (use e.g. 900, 15m, 1h30m, 7d)")
+    return int(total)
+
+
+def _env(name: str) -> AliasChoices:
+    """The prefixed name first, then upstream's bare name."""
+    return AliasChoices(f"LIBRARIUM_{name}", name)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LIBRARIUM_", extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(Path("./data"), validation_alias=_env("DATA_DIR"))
+    database_url: str = Field("", validation_alias=_env("DATABASE_URL"))
+    host: str = Field("127.0.0.1", validation_alias=_env("HOST"))
+    port: int = Field(8080, validation_alias=_env("PORT"))
+    log_level: str = Field("info", validation_alias=_env("LOG_LEVEL"))
+
+    jwt_secret: str = Field("", validation_alias=_env("JWT_SECRET"))
+    jwt_access_ttl: int = Field(900, validation_alias=_env("JWT_ACCESS_TTL"))
+    jwt_refresh_ttl: int = Field(7 * 86400, validation_alias=_env("JWT_REFRESH_TTL"))
+    registration_enabled: bool = Field(True, validation_alias=_env("REGISTRATION_ENABLED"))
+
+    login_rate_limit: int = Field(10, validation_alias=_env("LOGIN_RATE_LIMIT"))
+    login_rate_window: int = Field(60, validation_alias=_env("LOGIN_RATE_WINDOW"))
+
+    argon2_time_cost: int = Field(3, validation_alias=_env("ARGON2_TIME_COST"))
+    argon2_memory_kib: int = Field(65536, validation_alias=_env("ARGON2_MEMORY_KIB"))
+
+    cover_storage_path: Path | None = Field(None, validation_alias=_env("COVER_STORAGE_PATH"))
+    ebook_storage_path: Path | None = Field(None, validation_alias=_env("EBOOK_STORAGE_PATH"))
+    audiobook_storage_path: Path | None = Field(None, validation_alias=_env("AUDIOBOOK_STORAGE_PATH"))
+    ebook_path_template: str = Field("{title}", validation_alias=_env("EBOOK_PATH_TEMPLATE"))
+    audiobook_path_template: str = Field("{title}", validation_alias=_env("AUDIOBOOK_PATH_TEMPLATE"))
+
+    @field_validator("jwt_access_ttl", "jwt_refresh_ttl", "login_rate_window", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> int:
+        return parse_duration(value)
+
+    @field_validator("registration_enabled", mode="before")
+    @classmethod
+    def _flag(cls, value: Any) -> bool:
+        # Upstream disables registration only for the exact string "false"; we also accept the usual
+        # spellings of "off" so `0` or `False` does what the operator meant.
+        if isinstance(value, bool):
+            return value
+        return str(value).strip().lower() not in {"false", "0", "no", "off"}
+
+    @field_validator("ebook_path_template", "audiobook_path_template", mode="after")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        return value.strip() or "{title}"
+
+    # --- derived values -------------------------------------------------------------------------
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'librarium.db').as_posix()}"
+
+    @property
+    def covers_dir(self) -> Path:
+        return self.cover_storage_path or self.data_dir / "covers"
+
+    @property
+    def ebooks_dir(self) -> Path:
+        return self.ebook_storage_path or self.data_dir / "media" / "ebooks"
+
+    @property
+    def audiobooks_dir(self) -> Path:
+        return self.audiobook_storage_path or self.data_dir / "media" / "audiobooks"
+
+    def resolve_jwt_secret(self) -> str:
+        """The signing key. Never empty.
+
+        Upstream accepts an empty `JWT_SECRET` and signs tokens with it, so anyone can forge an admin
+        token [security fix]. When no secret is configured we generate one and keep it in the data
+        directory (mode 0600), so zero configuration is still secure and survives restarts.
+        """
+        if self.jwt_secret.strip():
+            return self.jwt_secret
+        path = self.data_dir / "jwt_secret"
+        if path.exists():
+            stored = path.read_text().strip()
+            if stored:
+                return stored
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secret + "\n")
+        os.chmod(path, 0o600)
+        return secret
+
+
+def load_settings(**overrides: Any) -> Settings:
+    return Settings(**overrides)

@@ -1,0 +1,71 @@
+"""Instance-wide genres: everyone reads, instance admins write."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.errors import BadRequest, Conflict, NotFound
+from librarium.models import Genre
+
+
+async def list_all(session: AsyncSession) -> list[Genre]:
+    return list((await session.execute(select(Genre).order_by(Genre.name_lower, Genre.name))).scalars())
+
+
+def _clean(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise BadRequest("name is required")
+    if len(name) > 128:
+        raise BadRequest("name must be at most 128 characters")
+    return name
+
+
+async def _taken(session: AsyncSession, name: str, except_id: uuid.UUID | None = None) -> bool:
+    stmt = select(Genre.id).where(Genre.name_lower == name.lower())
+    found = (await session.execute(stmt)).scalar_one_or_none()
+    return found is not None and found != except_id
+
+
+async def _save(session: AsyncSession) -> None:
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("a genre with that name already exists") from exc
+
+
+async def create(session: AsyncSession, name: str) -> Genre:
+    name = _clean(name)
+    # Upstream lets the unique index fail with a 500.
+    if await _taken(session, name):
+        raise Conflict("a genre with that name already exists")
+    genre = Genre(name=name, name_lower=name.lower())
+    session.add(genre)
+    await _save(session)
+    return genre
+
+
+async def _get(session: AsyncSession, genre_id: uuid.UUID) -> Genre:
+    genre = await session.get(Genre, genre_id)
+    if genre is None:
+        raise NotFound("genre not found")
+    return genre
+
+
+async def rename(session: AsyncSession, genre_id: uuid.UUID, name: str) -> Genre:
+    name = _clean(name)
+    genre = await _get(session, genre_id)
+    if await _taken(session, name, except_id=genre_id):
+        raise Conflict("a genre with that name already exists")
+    genre.name, genre.name_lower = name, name.lower()
+    await _save(session)
+    return genre
+
+
+async def delete(session: AsyncSession, genre_id: uuid.UUID) -> None:
+    await session.delete(await _get(session, genre_id))
+    await session.flush()

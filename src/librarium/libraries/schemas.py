@@ -1,0 +1,75 @@
+"""Request and response shapes for libraries and members."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import field_validator, model_serializer
+from pydantic.functional_serializers import SerializerFunctionWrapHandler
+
+from librarium.kit.schema import Body, Read, Str
+
+
+class LibraryCreate(Body):
+    name: Str = ""
+    description: Str = ""
+    slug: Str = ""
+    is_public: bool = False
+
+
+class LibraryUpdate(Body):
+    name: Str = ""
+    description: Str = ""
+    is_public: bool = False
+
+
+class LibraryRead(Read):
+    id: uuid.UUID
+    name: str
+    description: str
+    slug: str
+    owner_id: uuid.UUID
+    is_public: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _null_as_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class MemberAdd(Body):
+    user_id: Str = ""
+    role: Str = ""
+
+
+class MemberUpdate(Body):
+    role: Str = ""
+
+
+class TagRef(Read):
+    id: uuid.UUID
+    name: str
+    color: str
+
+
+class MemberRead(Read):
+    user_id: uuid.UUID
+    username: str
+    display_name: str
+    email: str
+    role_id: uuid.UUID
+    role: str
+    joined_at: datetime
+    tags: list[TagRef]
+    invited_by: uuid.UUID | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_null_inviter(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("invited_by") is None:
+            data.pop("invited_by", None)
+        return data

@@ -1,0 +1,52 @@
+"""`librarium create-admin`: the service behind the command."""
+
+from __future__ import annotations
+
+from librarium.auth.passwords import Passwords
+from librarium.config import Settings
+from librarium.db import migrate
+from librarium.db.engine import make_engine, make_sessionmaker
+from librarium.errors import AppError
+from librarium.models import User
+from librarium.users import repository as repo
+
+
+async def create_or_promote_admin(
+    settings: Settings, username: str, email: str, password: str, display_name: str = ""
+) -> str:
+    if not username or not email or not password:
+        raise SystemExit("username, email, and password are required")
+    url = settings.effective_database_url
+    import anyio
+
+    await anyio.to_thread.run_sync(migrate.upgrade, url)
+    engine = make_engine(url, pool=False)
+    passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            user = await repo.by_username(session, username)
+            if user is not None:
+                user.is_instance_admin = True
+                user.is_active = True
+                user.password_hash = await passwords.hash(password)
+                await session.commit()
+                return f"user {username!r} is now an instance admin (password reset)"
+            if await repo.by_email(session, email):
+                raise SystemExit(f"email {email!r} already belongs to another user")
+            try:
+                await repo.add(
+                    session,
+                    User(
+                        username=username,
+                        email=email,
+                        display_name=display_name or username,
+                        password_hash=await passwords.hash(password),
+                        is_instance_admin=True,
+                    ),
+                )
+            except AppError as exc:
+                raise SystemExit(exc.message) from exc
+            await session.commit()
+            return f"created instance admin {username!r}"
+    finally:
+        await engine.dispose()

@@ -1,0 +1,82 @@
+"""User picker (`/users`) and instance-admin routes (`/admin/users`, `/admin/config`)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import Query, Request
+
+from librarium.auth.deps import AdminCaller, AuthCtx, CurrentCaller, Session
+from librarium.auth.schemas import AdminUserRead, UserCreate
+from librarium.config import Settings
+from librarium.kit.routing import api_router, ok
+from librarium.kit.schema import Envelope, Message, Page
+from librarium.users import service
+from librarium.users.schemas import AdminUserPatch, ConfigRead, PasswordSet, UserPick
+
+router = api_router()
+
+
+@router.get("/users", tags=["auth"], response_model=Envelope[list[UserPick]])
+async def pick_users(_: CurrentCaller, session: Session, q: str = "") -> Any:
+    return ok([UserPick.model_validate(u) for u in await service.search(session, q)])
+
+
+@router.get("/admin/users", tags=["admin"], response_model=Envelope[Page[AdminUserRead]])
+async def list_users(
+    _: AdminCaller,
+    session: Session,
+    page: str = Query("1"),
+    per_page: str = Query("20"),
+) -> Any:
+    users, total, page_no, size = await service.page(session, _int(page), _int(per_page))
+    items = [AdminUserRead.model_validate(u) for u in users]
+    return ok(Page[AdminUserRead](items=items, total=total, page=page_no, per_page=size))
+
+
+def _int(value: str) -> int:
+    """Upstream counts an unparsable integer as 0."""
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+@router.post("/admin/users", tags=["admin"], status_code=201, response_model=Envelope[AdminUserRead])
+async def create_user(body: UserCreate, _: AdminCaller, session: Session, ctx: AuthCtx) -> Any:
+    return ok(AdminUserRead.model_validate(await service.create(session, ctx, body)))
+
+
+@router.patch("/admin/users/{id}", tags=["admin"], response_model=Envelope[AdminUserRead])
+async def patch_user(id: uuid.UUID, body: AdminUserPatch, caller: AdminCaller, session: Session) -> Any:
+    return ok(AdminUserRead.model_validate(await service.patch(session, caller.id, id, body)))
+
+
+@router.put("/admin/users/{id}/password", tags=["admin"], response_model=Envelope[Message])
+async def set_password(
+    id: uuid.UUID, body: PasswordSet, _: AdminCaller, session: Session, ctx: AuthCtx
+) -> Any:
+    await service.set_password(session, ctx, id, body)
+    return ok(Message(message="password updated"))
+
+
+@router.delete("/admin/users/{id}", tags=["admin"], response_model=Envelope[Message])
+async def delete_user(id: uuid.UUID, caller: AdminCaller, session: Session) -> Any:
+    await service.delete(session, caller.id, id)
+    return ok(Message(message="user deleted"))
+
+
+@router.get("/admin/config", tags=["admin"], response_model=Envelope[ConfigRead])
+async def admin_config(_: AdminCaller, request: Request) -> Any:
+    settings: Settings = request.app.state.settings
+    return ok(
+        ConfigRead(
+            cover_storage_path=str(settings.covers_dir),
+            ebook_storage_path=str(settings.ebooks_dir),
+            audiobook_storage_path=str(settings.audiobooks_dir),
+            ebook_path_template=settings.ebook_path_template,
+            audiobook_path_template=settings.audiobook_path_template,
+            registration_enabled=settings.registration_enabled,
+        )
+    )

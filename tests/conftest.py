@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from librarium.app import create_app
+from librarium.config import Settings
+from librarium.db import migrate
+from librarium.db.engine import make_engine
+from tests.fixtures.api import Api
+from tests.fixtures.db import BACKENDS, fresh_database, reset
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One migrated database per backend for the whole session."""
+    with fresh_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        migrate.upgrade(url)
+        yield url
+
+
+def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "data_dir": tmp_path / "data",
+        "database_url": database_url,
+        "jwt_secret": "test-secret-" + "x" * 32,
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 1024,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, object]:
+    """Override in a test module to change the app's settings."""
+    return {}
+
+
+@pytest.fixture
+async def api(
+    database_url: str, tmp_path: Path, settings_overrides: dict[str, object]
+) -> AsyncIterator[Api]:
+    engine = make_engine(database_url, pool=False)
+    await reset(engine)
+    app = create_app(make_settings(tmp_path, database_url, **settings_overrides), engine=engine, migrate_on_start=False)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield Api(client)
+    await engine.dispose()
