@@ -41,9 +41,7 @@ def settings_overrides() -> dict[str, object]:
 
 
 @pytest.fixture
-async def api(
-    database_url: str, tmp_path: Path, settings_overrides: dict[str, object]
-) -> AsyncIterator[Api]:
+async def api(database_url: str, tmp_path: Path, settings_overrides: dict[str, object]) -> AsyncIterator[Api]:
     engine = make_engine(database_url, pool=False)
     await reset(engine)
     app = create_app(make_settings(tmp_path, database_url, **settings_overrides), engine=engine, migrate_on_start=False)

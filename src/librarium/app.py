@@ -42,9 +42,7 @@ class Health(BaseModel):
     started_at: str
 
 
-def create_app(
-    settings: Settings, *, engine: AsyncEngine | None = None, migrate_on_start: bool = True
-) -> FastAPI:
+def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate_on_start: bool = True) -> FastAPI:
     started_at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     owns_engine = engine is None
     engine = engine or make_engine(settings.effective_database_url)
@@ -104,7 +102,7 @@ def _mount_docs(app: FastAPI) -> None:
     @app.get("/api/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return get_swagger_ui_html(
-            openapi_url=None,
+            openapi_url="/api/openapi.json",
             title="Librarium API",
             swagger_js_url="/api/docs/static/swagger-ui-bundle.js",
             swagger_css_url="/api/docs/static/swagger-ui.css",

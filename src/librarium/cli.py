@@ -48,9 +48,7 @@ def serve(
     host: Annotated[
         str | None, typer.Option(help="Address to listen on [default: LIBRARIUM_HOST or 127.0.0.1]")
     ] = None,
-    port: Annotated[
-        int | None, typer.Option(help="Port to listen on [default: LIBRARIUM_PORT or 8080]")
-    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on [default: LIBRARIUM_PORT or 8080]")] = None,
 ) -> None:
     """Apply pending migrations and serve the API."""
     import uvicorn

@@ -25,9 +25,7 @@ async def active_user_for_token(session: AsyncSession, user_id: uuid.UUID, jti: 
 async def add_refresh(
     session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, token_hash: str, expires_at: datetime
 ) -> None:
-    session.add(
-        RefreshToken(user_id=user_id, session_id=session_id, token_hash=token_hash, expires_at=expires_at)
-    )
+    session.add(RefreshToken(user_id=user_id, session_id=session_id, token_hash=token_hash, expires_at=expires_at))
     await session.flush()
 
 

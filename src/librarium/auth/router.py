@@ -82,8 +82,6 @@ async def get_preferences(caller: CurrentCaller, session: Session) -> Any:
 
 
 @router.patch("/auth/me/preferences", tags=["auth"], response_model=Envelope[Message])
-async def patch_preferences(
-    caller: CurrentCaller, session: Session, patch: dict[str, Any] = Body(...)
-) -> Any:
+async def patch_preferences(caller: CurrentCaller, session: Session, patch: dict[str, Any] = Body(...)) -> Any:
     await service.patch_preferences(session, caller.id, patch)
     return ok(Message(message="ok"))

@@ -69,9 +69,7 @@ def _check_lengths(username: str, display_name: str, email: str) -> None:
         raise BadRequest("email must be at most 255 characters")
 
 
-async def ensure_free(
-    session: AsyncSession, *, username: str | None = None, email: str | None = None
-) -> None:
+async def ensure_free(session: AsyncSession, *, username: str | None = None, email: str | None = None) -> None:
     if username is not None and await users_repo.by_username(session, username):
         raise Conflict("username already exists")
     if email is not None and await users_repo.by_email(session, email):
@@ -102,9 +100,7 @@ async def register(session: AsyncSession, ctx: AuthContext, body: UserCreate) ->
 # --- sessions -----------------------------------------------------------------------------------
 
 
-async def issue_tokens(
-    session: AsyncSession, ctx: AuthContext, user: User, session_id: uuid.UUID
-) -> TokenRead:
+async def issue_tokens(session: AsyncSession, ctx: AuthContext, user: User, session_id: uuid.UUID) -> TokenRead:
     refresh = new_refresh_token()
     await tokens_repo.add_refresh(
         session,

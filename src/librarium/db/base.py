@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, Uuid
+from sqlalchemy import JSON, DateTime, MetaData, Uuid, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -68,9 +68,15 @@ class CreatedMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-def _same_as_created(context: Any) -> Any:
-    return context.get_current_parameters().get("created_at") or utcnow()
-
-
 class TimestampMixin(CreatedMixin):
-    updated_at: Mapped[datetime] = mapped_column(default=_same_as_created, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+@event.listens_for(TimestampMixin, "before_insert", propagate=True)
+def _stamp_new_row(_mapper: Any, _connection: Any, target: Any) -> None:
+    """A new row's created_at and updated_at are the same instant."""
+    now = utcnow()
+    if target.created_at is None:
+        target.created_at = now
+    if target.updated_at is None:
+        target.updated_at = target.created_at

@@ -131,9 +131,7 @@ def seed_rows() -> dict[str, list[dict[str, Any]]]:
             for role, perms in ROLE_PERMISSIONS.items()
             for p in perms
         ],
-        "genres": [
-            {"id": seed_id("genre", g), "name": g, "name_lower": g.lower(), "created_at": now} for g in GENRES
-        ],
+        "genres": [{"id": seed_id("genre", g), "name": g, "name_lower": g.lower(), "created_at": now} for g in GENRES],
         "media_types": [
             {
                 "id": seed_id("media_type", n),

@@ -21,9 +21,7 @@ from librarium.models import (
 )
 
 
-async def has_permission(
-    session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, permission: str
-) -> bool:
+async def has_permission(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, permission: str) -> bool:
     stmt = select(
         exists().where(
             LibraryMembership.library_id == library_id,
@@ -56,18 +54,14 @@ async def role_by_name(session: AsyncSession, name: str) -> Role | None:
     return (await session.execute(select(Role).where(Role.name == name))).scalar_one_or_none()
 
 
-async def membership(
-    session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID
-) -> LibraryMembership | None:
+async def membership(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID) -> LibraryMembership | None:
     stmt = select(LibraryMembership).where(
         LibraryMembership.library_id == library_id, LibraryMembership.user_id == user_id
     )
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def members(
-    session: AsyncSession, library_id: uuid.UUID, search: str, tag: str
-) -> list[dict[str, Any]]:
+async def members(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[dict[str, Any]]:
     stmt = (
         select(LibraryMembership, User, Role.name)
         .join(User, User.id == LibraryMembership.user_id)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Response
 
-from librarium.auth.deps import CurrentCaller, Session, can
+from librarium.auth.deps import Caller, CurrentCaller, Session, can
 from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
 from librarium.kit.schema import Envelope
 from librarium.libraries import service
@@ -36,33 +36,35 @@ async def create_library(body: LibraryCreate, caller: CurrentCaller, session: Se
 
 
 @router.get(LIB, response_model=Envelope[LibraryRead])
-async def get_library(library_id: uuid.UUID, _: can("library:read"), session: Session) -> Any:
+async def get_library(library_id: uuid.UUID, _: Annotated[Caller, can("library:read")], session: Session) -> Any:
     return ok(LibraryRead.model_validate(await service.get(session, library_id)))
 
 
 @router.put(LIB, response_model=Envelope[LibraryRead])
 async def update_library(
-    library_id: uuid.UUID, body: LibraryUpdate, _: can("library:update"), session: Session
+    library_id: uuid.UUID, body: LibraryUpdate, _: Annotated[Caller, can("library:update")], session: Session
 ) -> Any:
     return ok(LibraryRead.model_validate(await service.update(session, library_id, body)))
 
 
 @router.delete(LIB, status_code=204, responses=NO_CONTENT, response_class=Response)
-async def delete_library(library_id: uuid.UUID, _: can("library:delete"), session: Session) -> Response:
+async def delete_library(
+    library_id: uuid.UUID, _: Annotated[Caller, can("library:delete")], session: Session
+) -> Response:
     await service.delete(session, library_id)
     return no_content()
 
 
 @router.get(LIB + "/members", response_model=Envelope[list[MemberRead]])
 async def list_members(
-    library_id: uuid.UUID, _: can("members:read"), session: Session, search: str = "", tag: str = ""
+    library_id: uuid.UUID, _: Annotated[Caller, can("members:read")], session: Session, search: str = "", tag: str = ""
 ) -> Any:
     return ok(await service.members(session, library_id, search, tag))
 
 
 @router.post(LIB + "/members", status_code=204, responses=NO_CONTENT, response_class=Response)
 async def add_member(
-    library_id: uuid.UUID, body: MemberAdd, caller: can("members:create"), session: Session
+    library_id: uuid.UUID, body: MemberAdd, caller: Annotated[Caller, can("members:create")], session: Session
 ) -> Response:
     await service.add_member(session, library_id, caller.id, body)
     return no_content()
@@ -70,7 +72,11 @@ async def add_member(
 
 @router.patch(LIB + "/members/{user_id}", status_code=204, responses=NO_CONTENT, response_class=Response)
 async def change_member_role(
-    library_id: uuid.UUID, user_id: uuid.UUID, body: MemberUpdate, _: can("members:update"), session: Session
+    library_id: uuid.UUID,
+    user_id: uuid.UUID,
+    body: MemberUpdate,
+    _: Annotated[Caller, can("members:update")],
+    session: Session,
 ) -> Response:
     await service.change_role(session, library_id, user_id, body)
     return no_content()
@@ -78,7 +84,7 @@ async def change_member_role(
 
 @router.delete(LIB + "/members/{user_id}", status_code=204, responses=NO_CONTENT, response_class=Response)
 async def remove_member(
-    library_id: uuid.UUID, user_id: uuid.UUID, _: can("members:delete"), session: Session
+    library_id: uuid.UUID, user_id: uuid.UUID, _: Annotated[Caller, can("members:delete")], session: Session
 ) -> Response:
     await service.remove_member(session, library_id, user_id)
     return no_content()

@@ -6,8 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import field_validator, model_serializer
-from pydantic.functional_serializers import SerializerFunctionWrapHandler
+from pydantic import SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from librarium.kit.schema import Body, Read, Str
 

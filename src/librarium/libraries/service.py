@@ -20,9 +20,7 @@ OWNER_ROLE = "library_owner"
 DEFAULT_ROLE = "library_viewer"
 
 
-async def has_permission(
-    session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, permission: str
-) -> bool:
+async def has_permission(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, permission: str) -> bool:
     return await repo.has_permission(session, library_id, user_id, permission)
 
 
@@ -98,15 +96,11 @@ async def delete(session: AsyncSession, library_id: uuid.UUID) -> None:
 # --- members ------------------------------------------------------------------------------------
 
 
-async def members(
-    session: AsyncSession, library_id: uuid.UUID, search: str, tag: str
-) -> list[dict[str, Any]]:
+async def members(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[dict[str, Any]]:
     return await repo.members(session, library_id, search, tag)
 
 
-async def add_member(
-    session: AsyncSession, library_id: uuid.UUID, inviter: uuid.UUID, body: MemberAdd
-) -> None:
+async def add_member(session: AsyncSession, library_id: uuid.UUID, inviter: uuid.UUID, body: MemberAdd) -> None:
     try:
         user_id = uuid.UUID(body.user_id)
     except ValueError as exc:
@@ -120,18 +114,14 @@ async def add_member(
         raise NotFound("user not found")
     if await repo.membership(session, library_id, user_id):
         raise Conflict("user is already a member")
-    session.add(
-        LibraryMembership(library_id=library_id, user_id=user_id, role_id=role.id, invited_by=inviter)
-    )
+    session.add(LibraryMembership(library_id=library_id, user_id=user_id, role_id=role.id, invited_by=inviter))
     try:
         await session.flush()
     except IntegrityError as exc:
         raise Conflict("user is already a member") from exc
 
 
-async def change_role(
-    session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: MemberUpdate
-) -> None:
+async def change_role(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: MemberUpdate) -> None:
     if not body.role:
         raise BadRequest("role is required")
     library = await repo.get(session, library_id)

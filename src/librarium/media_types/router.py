@@ -27,9 +27,7 @@ async def create_media_type(body: MediaTypeCreate, _: AdminCaller, session: Sess
 
 
 @router.put("/media-types/{media_type_id}", response_model=Envelope[MediaTypeRead])
-async def update_media_type(
-    media_type_id: uuid.UUID, body: MediaTypeUpdate, _: AdminCaller, session: Session
-) -> Any:
+async def update_media_type(media_type_id: uuid.UUID, body: MediaTypeUpdate, _: AdminCaller, session: Session) -> Any:
     return ok(await service.update(session, media_type_id, body))
 
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pydantic import model_serializer
-from pydantic.functional_serializers import SerializerFunctionWrapHandler
+from pydantic import SerializerFunctionWrapHandler, model_serializer
 
 from librarium.kit.schema import Body, Read, Str
 

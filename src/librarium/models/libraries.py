@@ -47,8 +47,6 @@ class Tag(IdMixin, CreatedMixin, Base):
 class MemberTag(Base):
     __tablename__ = "member_tags"
 
-    library_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("libraries.id", ondelete="CASCADE"), primary_key=True
-    )
+    library_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("libraries.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)

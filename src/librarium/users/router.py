@@ -54,9 +54,7 @@ async def patch_user(id: uuid.UUID, body: AdminUserPatch, caller: AdminCaller, s
 
 
 @router.put("/admin/users/{id}/password", tags=["admin"], response_model=Envelope[Message])
-async def set_password(
-    id: uuid.UUID, body: PasswordSet, _: AdminCaller, session: Session, ctx: AuthCtx
-) -> Any:
+async def set_password(id: uuid.UUID, body: PasswordSet, _: AdminCaller, session: Session, ctx: AuthCtx) -> Any:
     await service.set_password(session, ctx, id, body)
     return ok(Message(message="password updated"))
 

@@ -41,9 +41,7 @@ async def _get(session: AsyncSession, user_id: uuid.UUID) -> User:
     return user
 
 
-async def patch(
-    session: AsyncSession, caller_id: uuid.UUID, user_id: uuid.UUID, body: AdminUserPatch
-) -> User:
+async def patch(session: AsyncSession, caller_id: uuid.UUID, user_id: uuid.UUID, body: AdminUserPatch) -> User:
     if user_id == caller_id:
         if body.is_active is False:
             raise BadRequest("cannot deactivate your own account")
@@ -72,9 +70,7 @@ async def patch(
     return user
 
 
-async def set_password(
-    session: AsyncSession, ctx: auth.AuthContext, user_id: uuid.UUID, body: PasswordSet
-) -> None:
+async def set_password(session: AsyncSession, ctx: auth.AuthContext, user_id: uuid.UUID, body: PasswordSet) -> None:
     password = body.password or body.new_password
     if not password:
         raise BadRequest("password is required")
@@ -101,6 +97,5 @@ async def delete(session: AsyncSession, caller_id: uuid.UUID, user_id: uuid.UUID
     except IntegrityError as exc:
         # Upstream turns this foreign-key failure into a 500.
         raise Conflict(
-            "cannot delete a user who created books, shelves, tags or other library data; "
-            "deactivate the user instead"
+            "cannot delete a user who created books, shelves, tags or other library data; deactivate the user instead"
         ) from exc

@@ -7,6 +7,8 @@ Create Date: 2026-11-23 16:44:54.123546
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -211,9 +213,7 @@ def upgrade() -> None:
             name=op.f("fk_member_tags_library_id_libraries"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["tag_id"], ["tags.id"], name=op.f("fk_member_tags_tag_id_tags"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["tag_id"], ["tags.id"], name=op.f("fk_member_tags_tag_id_tags"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_member_tags_user_id_users"), ondelete="CASCADE"
         ),
@@ -225,7 +225,7 @@ def upgrade() -> None:
         op.bulk_insert(sa.table(name, *(sa.column(k, _seed_type(k)) for k in rows[0])), rows)
 
 
-def _seed_type(column: str) -> sa.types.TypeEngine[object] | None:
+def _seed_type(column: str) -> sa.types.TypeEngine[Any] | None:
     if column == "id" or column.endswith("_id"):
         return sa.Uuid()
     if column.endswith("_at"):

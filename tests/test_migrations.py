@@ -1,0 +1,53 @@
+"""Migrations apply, roll back and apply again on every backend; the models match the schema."""
+
+import asyncio
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from librarium.db import migrate
+from librarium.db.engine import make_engine
+from librarium.models import Base
+from tests.fixtures.db import BACKENDS, fresh_database
+
+
+async def _tables(url: str) -> set[str]:
+    engine = make_engine(url, pool=False)
+    try:
+        async with engine.connect() as conn:
+            return set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+    finally:
+        await engine.dispose()
+
+
+async def _diff(url: str) -> list:
+    engine = make_engine(url, pool=False)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata))
+    finally:
+        await engine.dispose()
+
+
+async def _count(url: str, table: str) -> int:
+    engine = make_engine(url, pool=False)
+    try:
+        async with engine.connect() as conn:
+            return int((await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_up_down_up(backend, tmp_path):
+    with fresh_database(backend, tmp_path) as url:
+        migrate.upgrade(url)
+        assert {"users", "libraries", "roles", "genres"} <= asyncio.run(_tables(url))
+        assert asyncio.run(_count(url, "media_types")) == 20
+        assert asyncio.run(_diff(url)) == []
+        migrate.downgrade(url, "base")
+        assert asyncio.run(_tables(url)) <= {"alembic_version"}
+        migrate.upgrade(url)
+        assert asyncio.run(_count(url, "role_permissions")) > 100
