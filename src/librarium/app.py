@@ -21,14 +21,18 @@ from librarium.auth.ratelimit import AttemptLimiter
 from librarium.auth.router import router as auth_router
 from librarium.auth.service import AuthContext
 from librarium.auth.tokens import TokenSigner
+from librarium.books.router import router as books_router
 from librarium.config import Settings
+from librarium.contributors.router import router as contributors_router
 from librarium.db import migrate
 from librarium.db.engine import make_engine, make_sessionmaker
+from librarium.editions.router import router as editions_router
 from librarium.errors import install_error_handlers
 from librarium.genres.router import router as genres_router
 from librarium.libraries.router import router as libraries_router
 from librarium.media_types.router import router as media_types_router
 from librarium.middleware import SecurityHeaders
+from librarium.tags.router import router as tags_router
 from librarium.users.router import router as users_router
 
 log = logging.getLogger("librarium")
@@ -86,7 +90,18 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
 
     api = APIRouter(prefix=API_PREFIX)
     api.add_api_route("/health", health, methods=["GET"], tags=["health"], response_model=Health)
-    for router in (auth_router, users_router, libraries_router, genres_router, media_types_router):
+    routers = (
+        auth_router,
+        users_router,
+        libraries_router,
+        genres_router,
+        media_types_router,
+        books_router,
+        editions_router,
+        contributors_router,
+        tags_router,
+    )
+    for router in routers:
         api.include_router(router)
     app.include_router(api)
     _mount_docs(app)

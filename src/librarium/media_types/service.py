@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.books import service as books
 from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.media_types.schemas import MediaTypeCreate, MediaTypeUpdate
 from librarium.models import MediaType
@@ -28,8 +29,8 @@ def _row(media_type: MediaType, book_count: int = 0) -> dict[str, Any]:
 
 
 async def book_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
-    """Books per media type across all libraries. Books arrive with the catalog; until then, none."""
-    return {}
+    """Books per media type across all libraries."""
+    return await books.media_type_counts(session)
 
 
 async def list_all(session: AsyncSession) -> list[dict[str, Any]]:

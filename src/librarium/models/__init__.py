@@ -1,13 +1,37 @@
 """All ORM classes. Import from here so every table is registered on Base.metadata."""
 
 from librarium.db.base import Base
+from librarium.models.catalog import (
+    Book,
+    BookContributor,
+    BookGenre,
+    BookTag,
+    Contributor,
+    ContributorWork,
+)
+from librarium.models.editions import BookEdition, UserBookInteraction
 from librarium.models.libraries import Library, LibraryMembership, MemberTag, Tag
+from librarium.models.organisation import BookSeries, BookShelf, CoverImage, Series, SeriesVolume, Shelf
 from librarium.models.rbac import Permission, Role, RolePermission
 from librarium.models.reference import Genre, MediaType
 from librarium.models.users import RefreshToken, RevokedAccessToken, User, UserPreferences
 
 __all__ = [
     "Base",
+    "Book",
+    "BookContributor",
+    "BookEdition",
+    "BookGenre",
+    "BookSeries",
+    "BookShelf",
+    "BookTag",
+    "Contributor",
+    "ContributorWork",
+    "CoverImage",
+    "Series",
+    "SeriesVolume",
+    "Shelf",
+    "UserBookInteraction",
     "Genre",
     "Library",
     "LibraryMembership",

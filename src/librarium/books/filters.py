@@ -1,0 +1,156 @@
+"""Compile query-language conditions (books/query.py) to SQL over `books`.
+
+Free text goes through `text_match`, the one place that knows how each engine searches: a trigram
+FTS5 table on SQLite, a pg_trgm GIN index on PostgreSQL. Both answer substring matches from the index.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import ColumnElement, and_, column, exists, func, not_, or_, select, table, true
+
+from librarium.books.query import CONTAINS, EQUALS, NOT_CONTAINS, NOT_EQUALS, PHRASE, REGEX, Condition, Group
+from librarium.errors import BadRequest
+from librarium.kit import isbn as isbn_kit
+from librarium.kit.sorting import squash
+from librarium.kit.text import like_escape
+from librarium.models import (
+    Book,
+    BookContributor,
+    BookEdition,
+    BookGenre,
+    BookSeries,
+    BookShelf,
+    BookTag,
+    Contributor,
+    CoverImage,
+    Genre,
+    MediaType,
+    Series,
+    Shelf,
+    Tag,
+)
+
+_fts = table("books_fts", column("book_id"), column("search_text"))
+
+
+def search_document(title: str, subtitle: str, description: str, names: list[str]) -> str:
+    """The text `q` searches: lower-case fields plus squashed title/names ("Spider-Man" -> "spiderman")."""
+    parts = [title.lower(), squash(title), subtitle.lower(), *(n.lower() for n in names)]
+    parts += [squash(n) for n in names]
+    parts.append(description.lower())
+    return "\n".join(p for p in parts if p)
+
+
+def _like(value: str) -> str:
+    return f"%{like_escape(value.lower())}%"
+
+
+def text_match(dialect: str, value: str) -> ColumnElement[bool]:
+    """Books whose search document contains `value` (or its squashed form), case-insensitively."""
+    patterns = {_like(value)}
+    if squash(value) and squash(value) != value.lower():
+        patterns.add(_like(squash(value)))
+    if dialect == "sqlite":
+        hits = select(_fts.c.book_id).where(or_(*(_fts.c.search_text.like(p, escape="\\") for p in patterns)))
+        return Book.id.in_(hits)
+    return or_(*(Book.search_text.like(p, escape="\\") for p in patterns))
+
+
+def check_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise BadRequest(f"invalid regular expression: {exc}") from exc
+    return pattern
+
+
+def title_regex(pattern: str) -> ColumnElement[bool]:
+    return Book.title.regexp_match(check_regex(pattern), flags="i")
+
+
+def _named(link_table: type, link_col: str, target: type, name_col: str, value: str) -> ColumnElement[bool]:
+    link = link_table.__table__  # type: ignore[attr-defined]
+    target_table = target.__table__  # type: ignore[attr-defined]
+    return exists(
+        select(1)
+        .select_from(link.join(target_table, target_table.c.id == link.c[link_col]))
+        .where(link.c.book_id == Book.id, func.lower(target_table.c[name_col]) == value.lower())
+    )
+
+
+def _primary_edition(column_name: str, value: str) -> ColumnElement[bool]:
+    col = getattr(BookEdition, column_name)
+    return exists().where(
+        BookEdition.book_id == Book.id, BookEdition.is_primary.is_(True), func.lower(col) == value.lower()
+    )
+
+
+def _positive(cond: Condition, dialect: str) -> ColumnElement[bool] | None:
+    f, v = cond.field, cond.value
+    if f == "title":
+        return text_match(dialect, v)
+    if f == "type":
+        ids = select(MediaType.id).where(
+            or_(func.lower(MediaType.display_name) == v.lower(), func.lower(MediaType.name) == v.lower())
+        )
+        return Book.media_type_id.in_(ids)
+    if f == "tag":
+        return _named(BookTag, "tag_id", Tag, "name", v)
+    if f == "genre":
+        return _named(BookGenre, "genre_id", Genre, "name", v)
+    if f == "series":
+        return _named(BookSeries, "series_id", Series, "name", v)
+    if f == "shelf":
+        return _named(BookShelf, "shelf_id", Shelf, "name", v)
+    if f == "contributor":
+        return exists(
+            select(1)
+            .select_from(BookContributor)
+            .join(Contributor, Contributor.id == BookContributor.contributor_id)
+            .where(BookContributor.book_id == Book.id, Contributor.name_lower.like(_like(v), escape="\\"))
+        )
+    if f in ("publisher", "language"):
+        return _primary_edition(f, v)
+    if f == "has_cover":
+        return exists().where(
+            CoverImage.entity_type == "book", CoverImage.entity_id == Book.id, CoverImage.is_primary.is_(True)
+        )
+    if f == "isbn":
+        digits = isbn_kit.clean(v)
+        by_isbn = exists().where(
+            BookEdition.book_id == Book.id,
+            or_(
+                BookEdition.isbn_13.like(_like(digits), escape="\\"),
+                BookEdition.isbn_10.like(_like(digits), escape="\\"),
+            ),
+        )
+        return or_(by_isbn, text_match(dialect, v)) if digits else text_match(dialect, v)
+    return None
+
+
+def compile_condition(cond: Condition, dialect: str) -> ColumnElement[bool] | None:
+    if cond.field == "title" and cond.op == REGEX:
+        return title_regex(cond.value)
+    if cond.field == "title" and cond.op == NOT_CONTAINS:
+        # upstream: only the title is considered for a negated word
+        return not_(func.lower(Book.title).like(_like(cond.value), escape="\\"))
+    if cond.op in (CONTAINS, EQUALS, PHRASE):
+        return _positive(cond, dialect)
+    if cond.op in (NOT_CONTAINS, NOT_EQUALS):
+        positive = _positive(Condition(cond.field, EQUALS, cond.value), dialect)
+        return None if positive is None else not_(positive)
+    return None
+
+
+def compile_groups(groups: list[Group], dialect: str) -> ColumnElement[bool]:
+    clauses: list[ColumnElement[bool]] = []
+    for group in groups:
+        parts = [c for c in (compile_condition(cond, dialect) for cond in group.conditions) if c is not None]
+        if parts:
+            clauses.append(or_(*parts) if group.mode == "OR" else and_(*parts))
+    return and_(true(), *clauses)
+
+
+__all__ = ["compile_groups", "search_document", "text_match", "title_regex"]

@@ -1,0 +1,103 @@
+"""Request and response shapes for books."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import SerializerFunctionWrapHandler, model_serializer
+
+from librarium.editions.schemas import EditionWrite
+from librarium.kit.schema import Body, Read, Str
+
+
+class ContributorLink(Body):
+    contributor_id: Str = ""
+    role: Str = ""
+    display_order: int = 0
+
+
+class BookWrite(Body):
+    title: Str = ""
+    subtitle: Str = ""
+    media_type_id: Str = ""
+    description: Str = ""
+    contributors: list[ContributorLink] | None = None
+    tag_ids: list[Str] | None = None
+    genre_ids: list[Str] | None = None
+    edition: EditionWrite | None = None
+
+
+class BookContributorRead(Read):
+    contributor_id: uuid.UUID
+    name: str
+    role: str
+    display_order: int
+
+
+class BookTagRead(Read):
+    id: uuid.UUID
+    library_id: uuid.UUID
+    name: str
+    color: str
+    created_at: datetime
+
+
+class BookGenreRead(Read):
+    id: uuid.UUID
+    name: str
+    created_at: datetime
+
+
+class BookSeriesRef(Read):
+    series_id: uuid.UUID
+    series_name: str
+    position: float
+
+
+class BookShelfRef(Read):
+    id: uuid.UUID
+    name: str
+
+
+class BookRead(Read):
+    id: uuid.UUID
+    library_id: uuid.UUID
+    title: str
+    subtitle: str
+    media_type_id: uuid.UUID
+    media_type: str
+    description: str
+    contributors: list[BookContributorRead]
+    tags: list[BookTagRead]
+    genres: list[BookGenreRead]
+    cover_url: str | None
+    series: list[BookSeriesRef]
+    shelves: list[BookShelfRef]
+    publisher: str
+    publish_year: int | None
+    language: str
+    user_read_status: str
+    created_at: datetime
+    updated_at: datetime
+    added_by: uuid.UUID | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_null_added_by(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("added_by") is None:
+            data.pop("added_by", None)
+        return data
+
+
+class BookPage(Read):
+    items: list[BookRead]
+    total: int
+    page: int
+    per_page: int
+
+
+class Fingerprint(Read):
+    total: int
+    max_updated_at: str | None

@@ -1,0 +1,262 @@
+"""Books of a library: list and search, create, read, replace, delete, find by ISBN."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.books import filters
+from librarium.books import repository as repo
+from librarium.books.query import Condition, Group, parse
+from librarium.books.schemas import BookWrite
+from librarium.db.base import utcnow
+from librarium.editions import service as editions
+from librarium.errors import BadRequest, NotFound
+from librarium.kit import isbn as isbn_kit
+from librarium.kit.schema import page_params
+from librarium.kit.sorting import natural_sort_key, sort_title
+from librarium.kit.text import like_escape
+from librarium.models import Book, BookTag, Contributor, Genre, MediaType, Tag
+
+MAX_QUERY_BYTES = 500
+
+
+@dataclass
+class ListParams:
+    q: str = ""
+    page: int = 1
+    per_page: int = 25
+    sort: str = ""
+    sort_dir: str = ""
+    letter: str = ""
+    tag: str = ""
+    type_filter: str = ""
+    regex: bool = False
+    filter: str = ""
+
+
+def _legacy_filter(text: str) -> list[Group]:
+    """The pre-query-language `filter` JSON: {"groups":[{"mode","conditions":[{field,op,value}]}]}
+    or the flat {"mode","conditions"}. Anything unreadable is ignored, as upstream does."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    if not isinstance(data, dict):
+        return []
+    raw_groups: list[Any] = data["groups"] if isinstance(data.get("groups"), list) else [data]
+    groups = []
+    for raw in raw_groups:
+        if not isinstance(raw, dict) or not isinstance(raw.get("conditions"), list):
+            continue
+        conds = [
+            Condition(str(c.get("field", "")), str(c.get("op", "")), str(c.get("value", "")))
+            for c in raw["conditions"]
+            if isinstance(c, dict)
+        ]
+        if conds:
+            groups.append(Group("OR" if raw.get("mode") == "OR" else "AND", conds))
+    return groups
+
+
+def _where(session: AsyncSession, library_id: uuid.UUID, p: ListParams) -> ColumnElement[bool]:
+    if len(p.q.encode()) > MAX_QUERY_BYTES:
+        raise BadRequest("query too long")
+    dialect = repo.dialect(session)
+    clauses: list[ColumnElement[bool]] = [Book.library_id == library_id]
+    letter = p.letter
+    q = p.q.strip()
+    if p.filter.strip():
+        groups = _legacy_filter(p.filter)
+        if q:
+            clauses.append(filters.title_regex(q) if p.regex else filters.text_match(dialect, q))
+    elif q and p.regex:
+        groups = []
+        clauses.append(filters.title_regex(q))
+    else:
+        groups, extracted = parse(q)
+        letter = letter or extracted
+    clauses.append(filters.compile_groups(groups, dialect))
+    if letter and len(letter.encode()) <= 5:
+        head = func.substr(Book.sort_title, 1, 1)
+        if letter == "#":
+            clauses.append(and_(head >= "0", head <= "9"))
+        else:
+            clauses.append(Book.sort_title.like(like_escape(letter.lower()) + "%", escape="\\"))
+    if p.tag:
+        tagged = select(BookTag.book_id).join(Tag, Tag.id == BookTag.tag_id)
+        clauses.append(Book.id.in_(tagged.where(func.lower(Tag.name) == p.tag.lower())))
+    if p.type_filter:
+        types = select(MediaType.id).where(func.lower(MediaType.display_name) == p.type_filter.lower())
+        clauses.append(Book.media_type_id.in_(types))
+    return and_(*clauses)
+
+
+async def list_books(session: AsyncSession, library_id: uuid.UUID, reader: uuid.UUID, p: ListParams) -> dict[str, Any]:
+    page, per_page = page_params(p.page, p.per_page, default=25, limit=200)
+    where = _where(session, library_id, p)
+    order = repo.order_by(p.sort, p.sort_dir == "desc")
+    try:
+        ids, total = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page)
+    except DBAPIError as exc:
+        # PostgreSQL's regex dialect differs from Python's: a pattern Python accepts can still fail.
+        if "regular expression" in str(exc.orig).lower():
+            raise BadRequest("invalid regular expression") from exc
+        raise
+    items = await repo.load(session, ids, reader)
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+async def letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
+    return await repo.letters(session, library_id)
+
+
+async def fingerprint(session: AsyncSession, library_id: uuid.UUID) -> dict[str, Any]:
+    total, latest = await repo.fingerprint(session, library_id)
+    stamp = None
+    if latest is not None:
+        stamp = latest.strftime("%Y-%m-%dT%H:%M:%S.") + f"{latest.microsecond // 1000:03d}Z"
+    return {"total": total, "max_updated_at": stamp}
+
+
+async def get(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> Book:
+    book = await repo.get_in_library(session, library_id, book_id)
+    if book is None:
+        raise NotFound("book not found")
+    return book
+
+
+async def read(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> dict[str, Any]:
+    await get(session, library_id, book_id)
+    return (await repo.load(session, [book_id]))[0]
+
+
+def _uuid(value: str, message: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise BadRequest(message) from exc
+
+
+@dataclass
+class _Links:
+    media_type_id: uuid.UUID
+    contributors: list[tuple[uuid.UUID, str, int]]
+    tag_ids: list[uuid.UUID]
+    genre_ids: list[uuid.UUID]
+
+
+async def _validate(session: AsyncSession, library_id: uuid.UUID, body: BookWrite) -> _Links:
+    """Upstream's validation order and messages; ids that do not exist (or, for tags, belong to another
+    library) answer 404 instead of upstream's 500."""
+    if not body.title.strip():
+        raise BadRequest("title is required")
+    if len(body.title) > 512 or len(body.subtitle) > 512:
+        raise BadRequest("title and subtitle must be at most 512 characters")
+    media_type_id = _uuid(body.media_type_id, "invalid media_type_id")
+    contributors: list[tuple[uuid.UUID, str, int]] = []
+    seen: set[tuple[uuid.UUID, str]] = set()
+    for link in body.contributors or []:
+        cid = _uuid(link.contributor_id, "invalid contributor_id")
+        role = (link.role.strip() or "author")[:64]
+        if (cid, role) not in seen:
+            seen.add((cid, role))
+            contributors.append((cid, role, link.display_order))
+    tag_ids = [_uuid(t, f"invalid tag_id: {t}") for t in body.tag_ids or []]
+    genre_ids = [_uuid(g, f"invalid genre_id: {g}") for g in body.genre_ids or []]
+    if body.edition is not None:
+        editions.check(body.edition)
+    if not await repo.existing_ids(session, MediaType, [media_type_id]):
+        raise NotFound("media type not found")
+    missing = {c for c, _, _ in contributors} - await repo.existing_ids(
+        session, Contributor, (c for c, _, _ in contributors)
+    )
+    if missing:
+        raise NotFound(f"contributor not found: {sorted(missing)[0]}")
+    missing = set(tag_ids) - await repo.existing_ids(session, Tag, tag_ids, library_id=library_id)
+    if missing:
+        raise NotFound(f"tag not found: {sorted(missing)[0]}")
+    missing = set(genre_ids) - await repo.existing_ids(session, Genre, genre_ids)
+    if missing:
+        raise NotFound(f"genre not found: {sorted(missing)[0]}")
+    return _Links(media_type_id, contributors, tag_ids, genre_ids)
+
+
+def _apply(book: Book, body: BookWrite, media_type_id: uuid.UUID) -> None:
+    book.title = body.title.strip()
+    book.subtitle = body.subtitle or None
+    book.description = body.description or None
+    book.media_type_id = media_type_id
+    book.sort_title = sort_title(book.title).lower()
+    book.sort_key = natural_sort_key(book.title)
+
+
+async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: BookWrite) -> dict[str, Any]:
+    links = await _validate(session, library_id, body)
+    if body.edition is not None:
+        key = isbn_kit.key(body.edition.isbn_13 or body.edition.isbn_10)
+        if key:
+            # Upstream: a book whose ISBN is already in this library is another copy of it. We match
+            # the ISBN-10 and ISBN-13 forms of the same book, ignoring hyphens and spaces.
+            existing = await repo.edition_by_isbn_key(session, library_id, key)
+            if existing is not None:
+                existing.copy_count += 1
+                existing.updated_at = utcnow()
+                await session.flush()
+                return (await repo.load(session, [existing.book_id]))[0]
+    book = Book(library_id=library_id, added_by=user_id)
+    _apply(book, body, links.media_type_id)
+    session.add(book)
+    await session.flush()
+    await repo.set_links(session, book.id, links.contributors, links.tag_ids, links.genre_ids)
+    if body.edition is not None:
+        await editions.add(session, book, body.edition)
+    await repo.refresh_search_text(session, [book.id])
+    return (await repo.load(session, [book.id]))[0]
+
+
+async def update(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID, body: BookWrite) -> dict[str, Any]:
+    book = await get(session, library_id, book_id)
+    links = await _validate(session, library_id, body)
+    _apply(book, body, links.media_type_id)
+    book.updated_at = utcnow()
+    await session.flush()
+    await repo.set_links(session, book.id, links.contributors, links.tag_ids, links.genre_ids)
+    await repo.refresh_search_text(session, [book.id])
+    await session.refresh(book)
+    return (await repo.load(session, [book.id]))[0]
+
+
+async def delete(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> None:
+    book = await get(session, library_id, book_id)
+    await session.delete(book)
+    await session.flush()
+
+
+async def by_isbn(session: AsyncSession, library_id: uuid.UUID, raw: str) -> dict[str, Any]:
+    key = isbn_kit.key(raw)
+    edition = await repo.edition_by_isbn_key(session, library_id, key) if key else None
+    if edition is None:
+        raise NotFound("book not found")
+    return (await repo.load(session, [edition.book_id]))[0]
+
+
+async def books_of(session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID | None) -> list[dict[str, Any]]:
+    """The full shape of these books (for other domains: contributor detail, shelves, series)."""
+    return await repo.load(session, ids, reader)
+
+
+async def refresh_search(session: AsyncSession, contributor_id: uuid.UUID) -> None:
+    """A contributor's name changed: rebuild the search text of their books."""
+    await repo.refresh_search_text(session, await repo.book_ids_for_contributor(session, contributor_id))
+
+
+async def media_type_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
+    stmt = select(Book.media_type_id, func.count()).group_by(Book.media_type_id)
+    return {mt: int(n) for mt, n in (await session.execute(stmt)).all()}

@@ -1,0 +1,105 @@
+"""Contributors: instance-wide search/create/edit, and per-library lists and detail."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import Response
+
+from librarium.auth.deps import Caller, CurrentCaller, Session, can
+from librarium.contributors import service
+from librarium.contributors.schemas import (
+    ContributorCreate,
+    ContributorDetail,
+    ContributorLibraryDetail,
+    ContributorPage,
+    ContributorPatch,
+    ContributorRef,
+)
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
+from librarium.kit.schema import Envelope
+
+router = api_router(tags=["contributors"])
+LIB = "/libraries/{library_id}/contributors"
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+@router.get("/contributors", response_model=Envelope[list[ContributorRef]])
+async def search_contributors(_: CurrentCaller, session: Session, q: str = "") -> Any:
+    return ok(await service.search(session, q))
+
+
+@router.post("/contributors", status_code=201, response_model=Envelope[ContributorRef])
+async def create_contributor(body: ContributorCreate, _: CurrentCaller, session: Session) -> Any:
+    return ok(await service.create(session, body.name))
+
+
+@router.patch("/contributors/{contributor_id}", response_model=Envelope[ContributorDetail])
+async def patch_contributor(
+    contributor_id: uuid.UUID, body: ContributorPatch, _: CurrentCaller, session: Session
+) -> Any:
+    return ok(await service.patch(session, contributor_id, body))
+
+
+@router.delete("/contributors/{contributor_id}", status_code=204, responses=NO_CONTENT, response_class=Response)
+async def delete_contributor(contributor_id: uuid.UUID, _: CurrentCaller, session: Session) -> Response:
+    await service.delete(session, contributor_id)
+    return no_content()
+
+
+@router.delete(
+    "/contributors/{contributor_id}/works/{work_id}", status_code=204, responses=NO_CONTENT, response_class=Response
+)
+async def delete_work(contributor_id: uuid.UUID, work_id: uuid.UUID, _: CurrentCaller, session: Session) -> Response:
+    await service.delete_work(session, contributor_id, work_id)
+    return no_content()
+
+
+@router.get(LIB, response_model=Envelope[ContributorPage])
+async def library_contributors(
+    library_id: uuid.UUID,
+    _: Annotated[Caller, can("books:read")],
+    session: Session,
+    q: str = "",
+    letter: str = "",
+    sort: str = "",
+    sort_dir: str = "",
+    page: str = "1",
+    per_page: str = "25",
+) -> Any:
+    return ok(
+        await service.library_page(
+            session,
+            library_id,
+            q=q,
+            letter=letter,
+            sort=sort,
+            sort_dir=sort_dir,
+            page=_int(page),
+            per_page=_int(per_page),
+        )
+    )
+
+
+@router.get(LIB + "/letters", response_model=Envelope[list[str]])
+async def library_contributor_letters(
+    library_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session
+) -> Any:
+    return ok(await service.library_letters(session, library_id))
+
+
+@router.get(LIB + "/{contributor_id}", response_model=Envelope[ContributorLibraryDetail])
+async def library_contributor(
+    library_id: uuid.UUID,
+    contributor_id: uuid.UUID,
+    caller: Annotated[Caller, can("books:read")],
+    session: Session,
+) -> Any:
+    return ok(await service.library_detail(session, library_id, contributor_id, caller.id))

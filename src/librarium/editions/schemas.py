@@ -1,0 +1,76 @@
+"""Request and response shapes for editions and reading interactions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from librarium.kit.schema import Body, Read, Str
+
+
+class EditionWrite(Body):
+    format: Str = ""
+    language: Str = ""
+    edition_name: Str = ""
+    narrator: Str = ""
+    publisher: Str = ""
+    publish_date: Str = ""
+    isbn_10: Str = ""
+    isbn_13: Str = ""
+    description: Str = ""
+    duration_seconds: int | None = None
+    page_count: int | None = None
+    copy_count: int | None = None
+    is_primary: bool = False
+    acquired_at: Str = ""
+    narrator_contributor_id: Str = ""
+
+
+class EditionRead(Read):
+    id: uuid.UUID
+    book_id: uuid.UUID
+    format: str
+    language: str
+    edition_name: str
+    narrator: str
+    narrator_contributor_id: uuid.UUID | None
+    narrator_contributor_name: str
+    publisher: str
+    publish_date: date | None
+    isbn_10: str
+    isbn_13: str
+    copy_count: int
+    description: str
+    duration_seconds: int | None
+    page_count: int | None
+    is_primary: bool
+    acquired_at: date | None
+    created_at: datetime
+    updated_at: datetime
+    files: list[dict[str, object]]
+
+
+class InteractionWrite(Body):
+    read_status: Str = ""
+    rating: int | None = None
+    notes: Str = ""
+    review: Str = ""
+    date_started: Str = ""
+    date_finished: Str = ""
+    is_favorite: bool = False
+
+
+class InteractionRead(Read):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    book_edition_id: uuid.UUID
+    read_status: str
+    rating: int | None
+    notes: str
+    review: str
+    date_started: date | None
+    date_finished: date | None
+    is_favorite: bool
+    reread_count: int
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,305 @@
+"""Editions of a book (exactly one primary per book) and each user's reading record of an edition."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.db.base import utcnow
+from librarium.editions.schemas import EditionWrite, InteractionWrite
+from librarium.errors import BadRequest, NotFound
+from librarium.kit import dates
+from librarium.kit import isbn as isbn_kit
+from librarium.models import Book, BookContributor, BookEdition, Contributor, UserBookInteraction
+
+READ_STATUSES = ("unread", "reading", "read", "did_not_finish")
+
+
+def _narrator_id(body: EditionWrite) -> uuid.UUID | None:
+    if not body.narrator_contributor_id:
+        return None
+    try:
+        return uuid.UUID(body.narrator_contributor_id)
+    except ValueError as exc:
+        raise BadRequest("invalid narrator_contributor_id") from exc
+
+
+def _isbn(raw: str, kind: str) -> str | None:
+    if not raw.strip():
+        return None
+    try:
+        return isbn_kit.normalize(raw, kind)
+    except isbn_kit.InvalidIsbn as exc:
+        raise BadRequest(f"isbn_{kind}: {exc}") from exc
+
+
+def check(body: EditionWrite) -> None:
+    """Validate without touching the database (book create validates before it writes)."""
+    if not body.format.strip():
+        raise BadRequest("format is required")
+    if len(body.format) > 32:
+        raise BadRequest("format must be at most 32 characters")
+    _narrator_id(body)
+    _isbn(body.isbn_10, "10")
+    _isbn(body.isbn_13, "13")
+    for name in ("duration_seconds", "page_count"):
+        value = getattr(body, name)
+        if value is not None and value < 0:
+            raise BadRequest(f"{name} must not be negative")
+
+
+async def _apply(session: AsyncSession, edition: BookEdition, body: EditionWrite) -> None:
+    check(body)
+    narrator_id = _narrator_id(body)
+    if narrator_id is not None and await session.get(Contributor, narrator_id) is None:
+        raise NotFound("contributor not found")
+    edition.format = body.format.strip()
+    edition.language = body.language or None
+    edition.edition_name = body.edition_name or None
+    edition.narrator = body.narrator or None
+    edition.narrator_contributor_id = narrator_id
+    edition.publisher = body.publisher or None
+    edition.publish_date = dates.flexible(body.publish_date) if body.publish_date else None
+    edition.isbn_10 = _isbn(body.isbn_10, "10")
+    edition.isbn_13 = _isbn(body.isbn_13, "13")
+    edition.isbn_key = edition.isbn_13 or (isbn_kit.to_isbn13(edition.isbn_10) if edition.isbn_10 else None)
+    edition.description = body.description or None
+    edition.duration_seconds = body.duration_seconds
+    edition.page_count = body.page_count
+    edition.acquired_at = dates.strict(body.acquired_at) if body.acquired_at else None
+
+
+async def _link_narrator(session: AsyncSession, edition: BookEdition) -> None:
+    """An edition's narrator is also listed among the book's contributors (role `narrator`)."""
+    if edition.narrator_contributor_id is None:
+        return
+    link = await session.get(BookContributor, (edition.book_id, edition.narrator_contributor_id, "narrator"))
+    if link is None:
+        top = (
+            await session.execute(
+                select(func.max(BookContributor.display_order)).where(BookContributor.book_id == edition.book_id)
+            )
+        ).scalar()
+        session.add(
+            BookContributor(
+                book_id=edition.book_id,
+                contributor_id=edition.narrator_contributor_id,
+                role="narrator",
+                display_order=(top if top is not None else -1) + 1,
+            )
+        )
+        await session.flush()
+
+
+async def _settle_primary(session: AsyncSession, book_id: uuid.UUID, primary: BookEdition | None) -> None:
+    """Exactly one primary edition per book (upstream allows any number): `primary` wins when given;
+    otherwise the oldest edition is promoted if none is primary."""
+    if primary is not None:
+        await session.execute(
+            update(BookEdition)
+            .where(BookEdition.book_id == book_id, BookEdition.id != primary.id, BookEdition.is_primary.is_(True))
+            .values(is_primary=False)
+        )
+        primary.is_primary = True
+        await session.flush()
+        return
+    rows = list(
+        (
+            await session.execute(
+                select(BookEdition)
+                .where(BookEdition.book_id == book_id)
+                .order_by(BookEdition.created_at, BookEdition.id)
+            )
+        ).scalars()
+    )
+    if rows and not any(e.is_primary for e in rows):
+        rows[0].is_primary = True
+        await session.flush()
+
+
+async def add(session: AsyncSession, book: Book, body: EditionWrite) -> BookEdition:
+    edition = BookEdition(book_id=book.id, copy_count=1, is_primary=False)
+    await _apply(session, edition, body)
+    session.add(edition)
+    await session.flush()
+    await _settle_primary(session, book.id, edition if body.is_primary else None)
+    await _link_narrator(session, edition)
+    return edition
+
+
+def shape(edition: BookEdition, narrator_name: str = "", files: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "id": edition.id,
+        "book_id": edition.book_id,
+        "format": edition.format,
+        "language": edition.language or "",
+        "edition_name": edition.edition_name or "",
+        "narrator": edition.narrator or "",
+        "narrator_contributor_id": edition.narrator_contributor_id,
+        "narrator_contributor_name": narrator_name,
+        "publisher": edition.publisher or "",
+        "publish_date": edition.publish_date,
+        "isbn_10": edition.isbn_10 or "",
+        "isbn_13": edition.isbn_13 or "",
+        "copy_count": edition.copy_count,
+        "description": edition.description or "",
+        "duration_seconds": edition.duration_seconds,
+        "page_count": edition.page_count,
+        "is_primary": edition.is_primary,
+        "acquired_at": edition.acquired_at,
+        "created_at": edition.created_at,
+        "updated_at": edition.updated_at,
+        "files": files or [],
+    }
+
+
+async def _narrator_name(session: AsyncSession, edition: BookEdition) -> str:
+    if edition.narrator_contributor_id is None:
+        return ""
+    contributor = await session.get(Contributor, edition.narrator_contributor_id)
+    return contributor.name if contributor else ""
+
+
+async def list_for_book(session: AsyncSession, book: Book) -> list[dict[str, Any]]:
+    stmt = (
+        select(BookEdition, Contributor.name)
+        .outerjoin(Contributor, Contributor.id == BookEdition.narrator_contributor_id)
+        .where(BookEdition.book_id == book.id)
+        .order_by(BookEdition.is_primary.desc(), BookEdition.created_at, BookEdition.id)
+    )
+    return [shape(e, name or "") for e, name in (await session.execute(stmt)).all()]
+
+
+async def create(session: AsyncSession, book: Book, body: EditionWrite) -> dict[str, Any]:
+    edition = await add(session, book, body)
+    return shape(edition, await _narrator_name(session, edition))
+
+
+async def get(session: AsyncSession, book: Book, edition_id: uuid.UUID) -> BookEdition:
+    edition = await session.get(BookEdition, edition_id)
+    if edition is None or edition.book_id != book.id:
+        raise NotFound("edition not found")
+    return edition
+
+
+async def update_edition(
+    session: AsyncSession, book: Book, edition_id: uuid.UUID, body: EditionWrite
+) -> dict[str, Any]:
+    edition = await get(session, book, edition_id)
+    await _apply(session, edition, body)
+    edition.copy_count = body.copy_count if body.copy_count and body.copy_count > 0 else 1
+    was_primary = edition.is_primary
+    edition.is_primary = body.is_primary
+    edition.updated_at = utcnow()
+    await session.flush()
+    if body.is_primary:
+        await _settle_primary(session, book.id, edition)
+    elif was_primary:
+        await _promote_other(session, book.id, edition)
+    await _link_narrator(session, edition)
+    await session.refresh(edition)
+    return shape(edition, await _narrator_name(session, edition))
+
+
+async def _promote_other(session: AsyncSession, book_id: uuid.UUID, demoted: BookEdition) -> None:
+    """The primary was switched off: the oldest other edition takes over (a lone edition stays primary)."""
+    other = (
+        await session.execute(
+            select(BookEdition)
+            .where(BookEdition.book_id == book_id, BookEdition.id != demoted.id)
+            .order_by(BookEdition.created_at, BookEdition.id)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    await _settle_primary(session, book_id, other or demoted)
+
+
+async def delete(session: AsyncSession, book: Book, edition_id: uuid.UUID) -> None:
+    edition = await get(session, book, edition_id)
+    await session.delete(edition)
+    await session.flush()
+    await _settle_primary(session, book.id, None)
+
+
+# --- reading interactions -------------------------------------------------------------------------
+
+
+def interaction_shape(row: UserBookInteraction) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "user_id": row.user_id,
+        "book_edition_id": row.book_edition_id,
+        "read_status": row.read_status,
+        "rating": row.rating,
+        "notes": row.notes or "",
+        "review": row.review or "",
+        "date_started": row.date_started,
+        "date_finished": row.date_finished,
+        "is_favorite": row.is_favorite,
+        "reread_count": row.reread_count,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
+
+
+async def _interaction(session: AsyncSession, user_id: uuid.UUID, edition_id: uuid.UUID) -> UserBookInteraction | None:
+    stmt = select(UserBookInteraction).where(
+        UserBookInteraction.user_id == user_id, UserBookInteraction.book_edition_id == edition_id
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def my_interaction(session: AsyncSession, book: Book, edition_id: uuid.UUID, user_id: uuid.UUID) -> Any:
+    edition = await get(session, book, edition_id)
+    row = await _interaction(session, user_id, edition.id)
+    return interaction_shape(row) if row else None
+
+
+def _date(text: str, name: str) -> Any:
+    if not text:
+        return None
+    parsed = dates.strict(text)
+    if parsed is None:
+        raise BadRequest(f"{name} must be YYYY-MM-DD")
+    return parsed
+
+
+async def put_interaction(
+    session: AsyncSession, book: Book, edition_id: uuid.UUID, user_id: uuid.UUID, body: InteractionWrite
+) -> dict[str, Any]:
+    status = body.read_status.strip() or "unread"
+    if status not in READ_STATUSES:
+        raise BadRequest("read_status must be one of " + ", ".join(READ_STATUSES))
+    if body.rating is not None and not 1 <= body.rating <= 10:
+        # upstream lets the CHECK constraint fail with a 500
+        raise BadRequest("rating must be between 1 and 10")
+    started = _date(body.date_started, "date_started")
+    finished = _date(body.date_finished, "date_finished")
+    edition = await get(session, book, edition_id)
+    row = await _interaction(session, user_id, edition.id)
+    if row is None:
+        row = UserBookInteraction(user_id=user_id, book_edition_id=edition.id, reread_count=0)
+        session.add(row)
+    else:
+        row.updated_at = utcnow()
+    row.read_status = status
+    row.rating = body.rating
+    row.notes = body.notes or None
+    row.review = body.review or None
+    row.date_started = started
+    row.date_finished = finished
+    row.is_favorite = body.is_favorite
+    await session.flush()
+    return interaction_shape(row)
+
+
+async def delete_interaction(session: AsyncSession, book: Book, edition_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    edition = await get(session, book, edition_id)
+    row = await _interaction(session, user_id, edition.id)
+    if row is None:
+        raise NotFound("interaction not found")
+    await session.delete(row)
+    await session.flush()

@@ -1,0 +1,61 @@
+"""Tags of a library."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Response
+
+from librarium.auth.deps import Caller, Session, can
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
+from librarium.kit.schema import Body, Envelope, Read, Str
+from librarium.tags import service
+
+router = api_router(tags=["tags"])
+TAGS = "/libraries/{library_id}/tags"
+
+
+class TagWrite(Body):
+    name: Str = ""
+    color: Str = ""
+
+
+class TagRead(Read):
+    id: uuid.UUID
+    library_id: uuid.UUID
+    name: str
+    color: str
+    created_at: datetime
+
+
+@router.get(TAGS, response_model=Envelope[list[TagRead]])
+async def list_tags(library_id: uuid.UUID, _: Annotated[Caller, can("tags:read")], session: Session) -> Any:
+    return ok(await service.list_tags(session, library_id))
+
+
+@router.post(TAGS, status_code=201, response_model=Envelope[TagRead])
+async def create_tag(
+    library_id: uuid.UUID, body: TagWrite, caller: Annotated[Caller, can("tags:create")], session: Session
+) -> Any:
+    return ok(await service.create(session, library_id, caller.id, body.name, body.color))
+
+
+@router.put(TAGS + "/{tag_id}", response_model=Envelope[TagRead])
+async def update_tag(
+    library_id: uuid.UUID,
+    tag_id: uuid.UUID,
+    body: TagWrite,
+    _: Annotated[Caller, can("tags:update")],
+    session: Session,
+) -> Any:
+    return ok(await service.update(session, library_id, tag_id, body.name, body.color))
+
+
+@router.delete(TAGS + "/{tag_id}", status_code=204, responses=NO_CONTENT, response_class=Response)
+async def delete_tag(
+    library_id: uuid.UUID, tag_id: uuid.UUID, _: Annotated[Caller, can("tags:delete")], session: Session
+) -> Response:
+    await service.delete(session, library_id, tag_id)
+    return no_content()
