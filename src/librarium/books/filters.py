@@ -66,8 +66,12 @@ def check_regex(pattern: str) -> str:
     return pattern
 
 
-def title_regex(pattern: str) -> ColumnElement[bool]:
-    return Book.title.regexp_match(check_regex(pattern), flags="i")
+def title_regex(pattern: str, dialect: str) -> ColumnElement[bool]:
+    """Case-insensitive regex on the title (SQLite: Python's re via REGEXP; PostgreSQL: ~*)."""
+    check_regex(pattern)
+    if dialect == "sqlite":
+        return Book.title.regexp_match("(?i)" + pattern)
+    return Book.title.regexp_match(pattern, flags="i")
 
 
 def _named(link_table: type, link_col: str, target: type, name_col: str, value: str) -> ColumnElement[bool]:
@@ -132,7 +136,7 @@ def _positive(cond: Condition, dialect: str) -> ColumnElement[bool] | None:
 
 def compile_condition(cond: Condition, dialect: str) -> ColumnElement[bool] | None:
     if cond.field == "title" and cond.op == REGEX:
-        return title_regex(cond.value)
+        return title_regex(cond.value, dialect)
     if cond.field == "title" and cond.op == NOT_CONTAINS:
         # upstream: only the title is considered for a negated word
         return not_(func.lower(Book.title).like(_like(cond.value), escape="\\"))

@@ -75,10 +75,10 @@ def _where(session: AsyncSession, library_id: uuid.UUID, p: ListParams) -> Colum
     if p.filter.strip():
         groups = _legacy_filter(p.filter)
         if q:
-            clauses.append(filters.title_regex(q) if p.regex else filters.text_match(dialect, q))
+            clauses.append(filters.title_regex(q, dialect) if p.regex else filters.text_match(dialect, q))
     elif q and p.regex:
         groups = []
-        clauses.append(filters.title_regex(q))
+        clauses.append(filters.title_regex(q, dialect))
     else:
         groups, extracted = parse(q)
         letter = letter or extracted
