@@ -23,11 +23,13 @@ async def _tables(url: str) -> set[str]:
 
 
 def _ours(name, type_, _parent) -> bool:
-    """Leave out what the models cannot describe: the search index (FTS5 table, trigram indexes)."""
+    """Leave out what the models cannot describe: the search index (FTS5 table, tsvector column)."""
     if type_ == "table":
         return not (name or "").startswith("books_fts")
     if type_ == "index":
-        return not (name or "").endswith("_trgm")
+        return name != "ix_books_search_vector"
+    if type_ == "column":
+        return name != "search_vector"
     return True
 
 

@@ -1,18 +1,18 @@
 """Compile query-language conditions (books/query.py) to SQL over `books`.
 
-Free text goes through `text_match`, the one place that knows how each engine searches: a trigram
-FTS5 table on SQLite, a pg_trgm GIN index on PostgreSQL. Both answer substring matches from the index.
+Free text goes through kit.search.text_match, the one place that knows how each engine searches.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, and_, column, exists, func, not_, or_, select, table, true
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, true
 
 from librarium.books.query import CONTAINS, EQUALS, NOT_CONTAINS, NOT_EQUALS, PHRASE, REGEX, Condition, Group
 from librarium.errors import BadRequest
 from librarium.kit import isbn as isbn_kit
+from librarium.kit.search import fold, text_match
 from librarium.kit.sorting import squash
 from librarium.kit.text import like_escape
 from librarium.models import (
@@ -32,30 +32,16 @@ from librarium.models import (
     Tag,
 )
 
-_fts = table("books_fts", column("book_id"), column("search_text"))
-
 
 def search_document(title: str, subtitle: str, description: str, names: list[str]) -> str:
-    """The text `q` searches: lower-case fields plus squashed title/names ("Spider-Man" -> "spiderman")."""
-    parts = [title.lower(), squash(title), subtitle.lower(), *(n.lower() for n in names)]
-    parts += [squash(n) for n in names]
-    parts.append(description.lower())
-    return "\n".join(p for p in parts if p)
+    """The text `q` searches: title, subtitle, contributor names and description, accent-folded, plus the
+    title and names with punctuation squeezed out ("Spider-Man" is also found as "spiderman")."""
+    parts = [title, squash(fold(title)), subtitle, *names, *(squash(fold(n)) for n in names), description]
+    return "\n".join(fold(p) for p in parts if p)
 
 
 def _like(value: str) -> str:
     return f"%{like_escape(value.lower())}%"
-
-
-def text_match(dialect: str, value: str) -> ColumnElement[bool]:
-    """Books whose search document contains `value` (or its squashed form), case-insensitively."""
-    patterns = {_like(value)}
-    if squash(value) and squash(value) != value.lower():
-        patterns.add(_like(squash(value)))
-    if dialect == "sqlite":
-        hits = select(_fts.c.book_id).where(or_(*(_fts.c.search_text.like(p, escape="\\") for p in patterns)))
-        return Book.id.in_(hits)
-    return or_(*(Book.search_text.like(p, escape="\\") for p in patterns))
 
 
 def check_regex(pattern: str) -> str:
@@ -94,7 +80,7 @@ def _primary_edition(column_name: str, value: str) -> ColumnElement[bool]:
 def _positive(cond: Condition, dialect: str) -> ColumnElement[bool] | None:
     f, v = cond.field, cond.value
     if f == "title":
-        return text_match(dialect, v)
+        return text_match(dialect, v, phrase=cond.op == PHRASE)
     if f == "type":
         ids = select(MediaType.id).where(
             or_(func.lower(MediaType.display_name) == v.lower(), func.lower(MediaType.name) == v.lower())
@@ -123,6 +109,9 @@ def _positive(cond: Condition, dialect: str) -> ColumnElement[bool] | None:
         )
     if f == "isbn":
         digits = isbn_kit.clean(v)
+        by_text = text_match(dialect, v)
+        if not digits:
+            return by_text
         by_isbn = exists().where(
             BookEdition.book_id == Book.id,
             or_(
@@ -130,7 +119,7 @@ def _positive(cond: Condition, dialect: str) -> ColumnElement[bool] | None:
                 BookEdition.isbn_10.like(_like(digits), escape="\\"),
             ),
         )
-        return or_(by_isbn, text_match(dialect, v)) if digits else text_match(dialect, v)
+        return by_isbn if by_text is None else or_(by_isbn, by_text)
     return None
 
 

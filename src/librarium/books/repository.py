@@ -63,11 +63,18 @@ def order_by(sort: str, descending: bool) -> list[Any]:
     return [direction(Book.sort_key), direction(Book.id)]
 
 
+def page_statements(where: ColumnElement[bool], order: list[Any], offset: int, limit: int) -> tuple[Any, Any]:
+    """The two statements behind a page: the match count and the page's ids in order."""
+    count = select(func.count()).select_from(Book).where(where)
+    ids = select(Book.id).where(where).order_by(*order).offset(offset).limit(limit)
+    return count, ids
+
+
 async def page_ids(
     session: AsyncSession, where: ColumnElement[bool], order: list[Any], offset: int, limit: int
 ) -> tuple[list[uuid.UUID], int]:
-    total = (await session.execute(select(func.count()).select_from(Book).where(where))).scalar_one()
-    ids = select(Book.id).where(where).order_by(*order).offset(offset).limit(limit)
+    count, ids = page_statements(where, order, offset, limit)
+    total = (await session.execute(count)).scalar_one()
     return list((await session.execute(ids)).scalars()), int(total)
 
 

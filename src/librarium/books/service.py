@@ -74,8 +74,9 @@ def _where(session: AsyncSession, library_id: uuid.UUID, p: ListParams) -> Colum
     q = p.q.strip()
     if p.filter.strip():
         groups = _legacy_filter(p.filter)
-        if q:
-            clauses.append(filters.title_regex(q, dialect) if p.regex else filters.text_match(dialect, q))
+        found = filters.title_regex(q, dialect) if q and p.regex else filters.text_match(dialect, q)
+        if found is not None:
+            clauses.append(found)
     elif q and p.regex:
         groups = []
         clauses.append(filters.title_regex(q, dialect))

@@ -1,5 +1,5 @@
 """Catalog: contributors, books and their links, editions, reading records, series, shelves,
-cover images, and the full-text search index (FTS5 trigram on SQLite, pg_trgm GIN on PostgreSQL).
+cover images, and the full-text search index (FTS5 on SQLite, a tsvector GIN index on PostgreSQL).
 
 Revision ID: 0002
 Revises: 0001
@@ -349,25 +349,32 @@ def upgrade() -> None:
 
 
 def _create_search_index() -> None:
+    """Word-prefix full-text search over books.search_text (kit.search builds the queries)."""
     if op.get_bind().dialect.name == "sqlite":
-        # A trigram FTS5 table answers LIKE '%text%' from its index; triggers keep it in step.
-        op.execute("CREATE VIRTUAL TABLE books_fts USING fts5(book_id UNINDEXED, search_text, tokenize='trigram')")
+        # External-content FTS5 keyed by the books rowid; triggers keep it in step.
+        op.execute(
+            "CREATE VIRTUAL TABLE books_fts USING fts5(search_text, content='books', content_rowid='rowid', "
+            "tokenize='unicode61 remove_diacritics 2')"
+        )
         op.execute(
             "CREATE TRIGGER books_fts_insert AFTER INSERT ON books BEGIN "
-            "INSERT INTO books_fts(book_id, search_text) VALUES (new.id, new.search_text); END"
+            "INSERT INTO books_fts(rowid, search_text) VALUES (new.rowid, new.search_text); END"
         )
         op.execute(
             "CREATE TRIGGER books_fts_update AFTER UPDATE OF search_text ON books BEGIN "
-            "UPDATE books_fts SET search_text = new.search_text WHERE book_id = old.id; END"
+            "INSERT INTO books_fts(books_fts, rowid, search_text) VALUES ('delete', old.rowid, old.search_text); "
+            "INSERT INTO books_fts(rowid, search_text) VALUES (new.rowid, new.search_text); END"
         )
         op.execute(
             "CREATE TRIGGER books_fts_delete AFTER DELETE ON books BEGIN "
-            "DELETE FROM books_fts WHERE book_id = old.id; END"
+            "INSERT INTO books_fts(books_fts, rowid, search_text) VALUES ('delete', old.rowid, old.search_text); END"
         )
     else:
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.execute("CREATE INDEX ix_books_search_trgm ON books USING gin (search_text gin_trgm_ops)")
-        op.execute("CREATE INDEX ix_books_title_trgm ON books USING gin (lower(title) gin_trgm_ops)")
+        op.execute(
+            "ALTER TABLE books ADD COLUMN search_vector tsvector "
+            "GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED"
+        )
+        op.execute("CREATE INDEX ix_books_search_vector ON books USING gin (search_vector)")
 
 
 def _drop_search_index() -> None:
@@ -376,8 +383,8 @@ def _drop_search_index() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute("DROP TABLE IF EXISTS books_fts")
     else:
-        op.execute("DROP INDEX IF EXISTS ix_books_search_trgm")
-        op.execute("DROP INDEX IF EXISTS ix_books_title_trgm")
+        op.execute("DROP INDEX IF EXISTS ix_books_search_vector")
+        op.execute("ALTER TABLE books DROP COLUMN IF EXISTS search_vector")
 
 
 def downgrade() -> None:

@@ -1,0 +1,47 @@
+"""Full-text search over `books.search_text`, one function per engine behind `text_match`.
+
+Semantics on both engines: every word of the query must start a word of the document (word-prefix
+match, case- and accent-insensitive); a quoted phrase must appear in order. SQLite answers from an
+FTS5 table, PostgreSQL from a GIN index on a generated tsvector column (both made by migration 0002).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import ColumnElement, column, func, literal_column, select, table
+
+_WORD = re.compile(r"[^\W_]+")
+_fts = table("books_fts", column("rowid"))
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents: "Ärger" -> "arger"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def _fts5_query(tokens: list[str], phrase: bool) -> str:
+    if phrase:
+        return '"' + " ".join(tokens) + '"*'
+    return " AND ".join(f'"{t}"*' for t in tokens)
+
+
+def _tsquery(tokens: list[str], phrase: bool) -> str:
+    return (" <-> " if phrase else " & ").join(f"{t}:*" for t in tokens)
+
+
+def text_match(dialect: str, value: str, *, phrase: bool = False) -> ColumnElement[bool] | None:
+    """Books whose search text matches `value`; None when `value` has no words (matches everything)."""
+    tokens = words(value)
+    if not tokens:
+        return None
+    if dialect == "sqlite":
+        hits = select(_fts.c.rowid).where(literal_column("books_fts").op("MATCH")(_fts5_query(tokens, phrase)))
+        return literal_column("books.rowid").in_(hits)
+    return literal_column("books.search_vector").op("@@")(func.to_tsquery("simple", _tsquery(tokens, phrase)))
