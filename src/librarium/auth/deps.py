@@ -15,7 +15,6 @@ from librarium.auth.service import AuthContext
 from librarium.auth.tokens import AccessClaims
 from librarium.db.session import get_session
 from librarium.errors import Forbidden, Unauthorized
-from librarium.libraries import service as libraries
 from librarium.models import User
 
 Session = Annotated[AsyncSession, Depends(get_session)]
@@ -43,11 +42,15 @@ class Caller:
         return self.user.is_instance_admin
 
 
-async def get_caller(request: Request, session: Session, ctx: AuthCtx) -> Caller:
+def _claims(request: Request, ctx: AuthContext) -> AccessClaims:
     header = request.headers.get("authorization", "")
     if not header.startswith("Bearer ") or not header[7:].strip():
         raise Unauthorized("missing or invalid authorization header")
-    claims = ctx.signer.decode(header[7:].strip())
+    return ctx.signer.decode(header[7:].strip())
+
+
+async def get_caller(request: Request, session: Session, ctx: AuthCtx) -> Caller:
+    claims = _claims(request, ctx)
     # Upstream trusts the token alone until it expires, so a deactivated, deleted or demoted user
     # keeps access for up to the token's lifetime [security fix]. We load the user row on every
     # request (one indexed query that also checks the deny-list) and use its current admin flag.
@@ -70,18 +73,25 @@ AdminCaller = Annotated[Caller, Depends(get_admin)]
 
 
 def library_permission(permission: str) -> Callable[..., Awaitable[Caller]]:
-    """Dependency: the caller holds `permission` in the path's library (admins always pass)."""
+    """Dependency: the caller holds `permission` in the path's library (admins always pass). The user
+    row, the deny-list and the permission are checked in one query."""
 
     async def check(
-        caller: CurrentCaller,
+        request: Request,
         session: Session,
+        ctx: AuthCtx,
         library_id: Annotated[uuid.UUID, Path()],
     ) -> Caller:
-        if caller.is_admin:
-            return caller
-        if not await libraries.has_permission(session, library_id, caller.id, permission):
+        claims = _claims(request, ctx)
+        found = await tokens_repo.active_user_with_permission(
+            session, claims.user_id, claims.jti, library_id, permission
+        )
+        if found is None:
+            raise Unauthorized("invalid or expired token")
+        user, granted = found
+        if not (granted or user.is_instance_admin):
             raise Forbidden("insufficient permissions")
-        return caller
+        return Caller(user=user, claims=claims)
 
     check.__name__ = f"require_{permission.replace(':', '_')}"
     return check

@@ -6,11 +6,19 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.db.base import utcnow
-from librarium.models import RefreshToken, RevokedAccessToken, User, UserPreferences
+from librarium.models import (
+    LibraryMembership,
+    Permission,
+    RefreshToken,
+    RevokedAccessToken,
+    RolePermission,
+    User,
+    UserPreferences,
+)
 
 
 async def active_user_for_token(session: AsyncSession, user_id: uuid.UUID, jti: uuid.UUID) -> User | None:
@@ -20,6 +28,25 @@ async def active_user_for_token(session: AsyncSession, user_id: uuid.UUID, jti: 
     )
     stmt = select(User).where(User.id == user_id, User.is_active.is_(True), ~revoked.exists())
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def active_user_with_permission(
+    session: AsyncSession, user_id: uuid.UUID, jti: uuid.UUID, library_id: uuid.UUID, permission: str
+) -> tuple[User, bool] | None:
+    """`active_user_for_token` plus whether the user holds `permission` in the library: one query."""
+    revoked = select(RevokedAccessToken.jti).where(
+        RevokedAccessToken.jti == jti, RevokedAccessToken.expires_at > utcnow()
+    )
+    granted = exists().where(
+        LibraryMembership.library_id == library_id,
+        LibraryMembership.user_id == User.id,
+        RolePermission.role_id == LibraryMembership.role_id,
+        Permission.id == RolePermission.permission_id,
+        Permission.name == permission,
+    )
+    stmt = select(User, granted.label("granted")).where(User.id == user_id, User.is_active.is_(True), ~revoked.exists())
+    row = (await session.execute(stmt)).first()
+    return (row[0], bool(row[1])) if row else None
 
 
 async def add_refresh(

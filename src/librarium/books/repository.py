@@ -7,10 +7,29 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Float,
+    Text,
+    Uuid,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books.filters import search_document
+from librarium.db.base import UTCDateTime
 from librarium.models import (
     Book,
     BookContributor,
@@ -79,14 +98,23 @@ async def page_ids(
 
 
 async def letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
-    head = func.substr(Book.sort_title, 1, 1)
-    stmt = select(head).where(Book.library_id == library_id, head >= "a", head <= "z").distinct().order_by(head)
-    return [c.upper() for c in (await session.execute(stmt)).scalars()]
+    """A-Z letters that start some sort title: one index probe per letter instead of a full scan."""
+    probes = [
+        select(literal(c)).where(
+            exists().where(Book.library_id == library_id, Book.sort_key >= c, Book.sort_key < chr(ord(c) + 1))
+        )
+        for c in "abcdefghijklmnopqrstuvwxyz"
+    ]
+    return [c.upper() for c in (await session.execute(union_all(*probes))).scalars()]
 
 
 async def fingerprint(session: AsyncSession, library_id: uuid.UUID) -> tuple[int, Any]:
-    stmt = select(func.count(), func.max(Book.updated_at)).where(Book.library_id == library_id)
-    total, latest = (await session.execute(stmt)).one()
+    total = (await session.execute(select(func.count()).where(Book.library_id == library_id))).scalar_one()
+    latest = (
+        await session.execute(
+            select(Book.updated_at).where(Book.library_id == library_id).order_by(Book.updated_at.desc()).limit(1)
+        )
+    ).scalar()
     return int(total), latest
 
 
@@ -95,7 +123,7 @@ async def fingerprint(session: AsyncSession, library_id: uuid.UUID) -> tuple[int
 
 async def load(session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID | None = None) -> list[dict[str, Any]]:
     """Books in the order of `ids`, each with contributors, tags, genres, series, shelves, cover,
-    primary-edition facts and (when `reader` is given) that user's read status. One query per part."""
+    primary-edition facts and (when `reader` is given) that user's read status: two queries in all."""
     if not ids:
         return []
     rows = (
@@ -106,36 +134,16 @@ async def load(session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID | 
         )
     ).all()
     books = {book.id: (book, media) for book, media in rows}
-    contributors = await _contributors(session, ids)
-    tags = await _grouped(
-        session,
-        select(BookTag.book_id, Tag).join(Tag, Tag.id == BookTag.tag_id).where(BookTag.book_id.in_(ids)),
-        lambda t: {
-            "id": t.id,
-            "library_id": t.library_id,
-            "name": t.name,
-            "color": t.color or "",
-            "created_at": t.created_at,
-        },  # fmt: skip
-        sort_key=lambda d: d["name"],
-    )
-    genres = await _grouped(
-        session,
-        select(BookGenre.book_id, Genre).join(Genre, Genre.id == BookGenre.genre_id).where(BookGenre.book_id.in_(ids)),
-        lambda g: {"id": g.id, "name": g.name, "created_at": g.created_at},
-        sort_key=lambda d: d["name"],
-    )
-    series = await _series(session, ids)
-    shelves = await _shelves(session, ids)
-    covered = await _covered(session, ids)
-    primaries = await _primary_facts(session, ids)
-    statuses = await read_statuses(session, ids, reader) if reader else {}
+    parts: dict[str, dict[uuid.UUID, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for kind, book_id, *values in (await session.execute(_parts_query(ids, reader, dialect(session)))).all():
+        parts[kind][book_id].append(values)
     out = []
     for book_id in ids:
         if book_id not in books:
             continue
         book, media = books[book_id]
-        publisher, year, language = primaries.get(book_id, ("", None, ""))
+        primary = parts["edition"].get(book_id)
+        publisher, language, published = (primary[0][1], primary[0][2], primary[0][5]) if primary else ("", "", None)
         out.append(
             {
                 "id": book.id,
@@ -145,99 +153,114 @@ async def load(session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID | 
                 "media_type_id": book.media_type_id,
                 "media_type": media,
                 "description": book.description or "",
-                "contributors": contributors.get(book_id, []),
-                "tags": tags.get(book_id, []),
-                "genres": genres.get(book_id, []),
-                "cover_url": cover_url(book) if book_id in covered else None,
-                "series": series.get(book_id, []),
-                "shelves": shelves.get(book_id, []),
-                "publisher": publisher,
-                "publish_year": year,
-                "language": language,
-                "user_read_status": statuses.get(book_id, ""),
+                "contributors": [
+                    {"contributor_id": ref, "name": name, "role": role, "display_order": int(num)}
+                    for ref, name, role, num, *_ in sorted(parts["contributor"][book_id], key=lambda v: (v[3], v[1]))
+                ],
+                "tags": [
+                    {"id": ref, "library_id": book.library_id, "name": name, "color": color or "", "created_at": stamp}
+                    for ref, name, color, _, stamp, _ in sorted(parts["tag"][book_id], key=lambda v: v[1])
+                ],
+                "genres": [
+                    {"id": ref, "name": name, "created_at": stamp}
+                    for ref, name, _, _, stamp, _ in sorted(parts["genre"][book_id], key=lambda v: v[1])
+                ],
+                "cover_url": cover_url(book) if book_id in parts["cover"] else None,
+                "series": [
+                    {"series_id": ref, "series_name": name, "position": float(num)}
+                    for ref, name, _, num, *_ in sorted(parts["series"][book_id], key=lambda v: (v[3], v[1]))
+                ],
+                "shelves": [
+                    {"id": ref, "name": name}
+                    for ref, name, *_ in sorted(parts["shelf"][book_id], key=lambda v: (v[3], v[1]))
+                ],
+                "publisher": publisher or "",
+                "publish_year": _year(published),
+                "language": language or "",
+                "user_read_status": _best_status(v[1] for v in parts["status"].get(book_id, [])),
                 "created_at": book.created_at,
                 "updated_at": book.updated_at,
-                "added_by": book.added_by,
             }
         )
+        if book.added_by is not None:  # upstream omits the key when unset
+            out[-1]["added_by"] = book.added_by
     return out
+
+
+def _year(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite hands back the stored text inside a UNION
+        return int(value[:4])
+    return int(value.year)
+
+
+def _best_status(statuses: Iterable[str]) -> str:
+    best = ""
+    for status in statuses:
+        if not best or READ_PRIORITY.get(status, 4) < READ_PRIORITY.get(best, 4):
+            best = status
+    return best
+
+
+def _parts_query(ids: list[uuid.UUID], reader: uuid.UUID | None, dialect: str) -> Any:
+    """Everything hanging off a page of books, as one UNION ALL of uniform rows:
+    (kind, book_id, ref_id, name, text, number, stamp, published)."""
+
+    def typed(expr: Any, type_: Any) -> Any:
+        # PostgreSQL needs every UNION branch typed; SQLite's CAST AS DATETIME would yield a number.
+        return type_coerce(expr, type_) if dialect == "sqlite" else cast(expr, type_)
+
+    def row(kind: str, book_col: Any, ref: Any, name: Any, txt: Any, num: Any, stamp: Any) -> Any:
+        return select(
+            literal(kind).label("kind"),
+            book_col.label("book_id"),
+            cast(ref, Uuid).label("ref_id"),
+            cast(name, Text).label("name"),
+            cast(txt, Text).label("txt"),
+            cast(num, Float).label("num"),
+            typed(stamp, UTCDateTime()).label("stamp"),
+        )
+
+    none = null()
+    queries = [
+        row("contributor", BookContributor.book_id, Contributor.id, Contributor.name, BookContributor.role,
+            BookContributor.display_order, none)
+        .join(Contributor, Contributor.id == BookContributor.contributor_id)
+        .where(BookContributor.book_id.in_(ids)),
+        row("tag", BookTag.book_id, Tag.id, Tag.name, Tag.color, none, Tag.created_at)
+        .join(Tag, Tag.id == BookTag.tag_id)
+        .where(BookTag.book_id.in_(ids)),
+        row("genre", BookGenre.book_id, Genre.id, Genre.name, none, none, Genre.created_at)
+        .join(Genre, Genre.id == BookGenre.genre_id)
+        .where(BookGenre.book_id.in_(ids)),
+        row("series", BookSeries.book_id, Series.id, Series.name, none, BookSeries.position, none)
+        .join(Series, Series.id == BookSeries.series_id)
+        .where(BookSeries.book_id.in_(ids)),
+        row("shelf", BookShelf.book_id, Shelf.id, Shelf.name, none, Shelf.display_order, none)
+        .join(Shelf, Shelf.id == BookShelf.shelf_id)
+        .where(BookShelf.book_id.in_(ids)),
+        row("cover", CoverImage.entity_id, none, none, none, none, none).where(
+            CoverImage.entity_type == "book", CoverImage.entity_id.in_(ids), CoverImage.is_primary.is_(True)
+        ),
+        row("edition", BookEdition.book_id, BookEdition.id, BookEdition.publisher, BookEdition.language, none,
+            none).add_columns(BookEdition.publish_date.label("published"))
+        .where(BookEdition.book_id.in_(ids), BookEdition.is_primary.is_(True)),
+    ]  # fmt: skip
+    if reader is not None:
+        queries.append(
+            row("status", BookEdition.book_id, none, UserBookInteraction.read_status, none, none, none)
+            .join(UserBookInteraction, UserBookInteraction.book_edition_id == BookEdition.id)
+            .where(BookEdition.book_id.in_(ids), UserBookInteraction.user_id == reader)
+        )
+    # every branch needs the same columns: the edition's publish date rides along as an extra column
+    date_none = typed(none, Date())
+    queries = [q if q.selected_columns.keys()[-1] == "published" else q.add_columns(date_none) for q in queries]
+    return union_all(*queries)
 
 
 def cover_url(book: Book) -> str:
     return f"/api/v1/libraries/{book.library_id}/books/{book.id}/cover?v={int(book.updated_at.timestamp())}"
-
-
-async def _grouped(
-    session: AsyncSession, stmt: Any, shape: Any, sort_key: Any
-) -> dict[uuid.UUID, list[dict[str, Any]]]:
-    out: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    for book_id, row in (await session.execute(stmt)).all():
-        out[book_id].append(shape(row))
-    for items in out.values():
-        items.sort(key=sort_key)
-    return out
-
-
-async def _contributors(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
-    stmt = (
-        select(
-            BookContributor.book_id,
-            BookContributor.contributor_id,
-            Contributor.name,
-            BookContributor.role,
-            BookContributor.display_order,
-        )  # fmt: skip
-        .join(Contributor, Contributor.id == BookContributor.contributor_id)
-        .where(BookContributor.book_id.in_(ids))
-        .order_by(BookContributor.display_order, Contributor.name)
-    )
-    out: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    for book_id, cid, name, role, order in (await session.execute(stmt)).all():
-        out[book_id].append({"contributor_id": cid, "name": name, "role": role, "display_order": order})
-    return out
-
-
-async def _series(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
-    stmt = (
-        select(BookSeries.book_id, BookSeries.series_id, Series.name, BookSeries.position)
-        .join(Series, Series.id == BookSeries.series_id)
-        .where(BookSeries.book_id.in_(ids))
-        .order_by(BookSeries.position, Series.name)
-    )
-    out: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    for book_id, sid, name, position in (await session.execute(stmt)).all():
-        out[book_id].append({"series_id": sid, "series_name": name, "position": float(position)})
-    return out
-
-
-async def _shelves(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
-    stmt = (
-        select(BookShelf.book_id, Shelf.id, Shelf.name)
-        .join(Shelf, Shelf.id == BookShelf.shelf_id)
-        .where(BookShelf.book_id.in_(ids))
-        .order_by(Shelf.display_order, Shelf.name)
-    )
-    out: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    for book_id, shelf_id, name in (await session.execute(stmt)).all():
-        out[book_id].append({"id": shelf_id, "name": name})
-    return out
-
-
-async def _covered(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    stmt = select(CoverImage.entity_id).where(
-        CoverImage.entity_type == "book", CoverImage.entity_id.in_(ids), CoverImage.is_primary.is_(True)
-    )
-    return set((await session.execute(stmt)).scalars())
-
-
-async def _primary_facts(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, int | None, str]]:
-    stmt = select(BookEdition.book_id, BookEdition.publisher, BookEdition.publish_date, BookEdition.language).where(
-        BookEdition.book_id.in_(ids), BookEdition.is_primary.is_(True)
-    )
-    out: dict[uuid.UUID, tuple[str, int | None, str]] = {}
-    for book_id, publisher, published, language in (await session.execute(stmt)).all():
-        out[book_id] = (publisher or "", published.year if published else None, language or "")
-    return out
 
 
 async def read_statuses(session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID) -> dict[uuid.UUID, str]:
@@ -247,12 +270,10 @@ async def read_statuses(session: AsyncSession, ids: list[uuid.UUID], reader: uui
         .join(UserBookInteraction, UserBookInteraction.book_edition_id == BookEdition.id)
         .where(BookEdition.book_id.in_(ids), UserBookInteraction.user_id == reader)
     )
-    best: dict[uuid.UUID, str] = {}
+    found: dict[uuid.UUID, list[str]] = defaultdict(list)
     for book_id, status in (await session.execute(stmt)).all():
-        current = best.get(book_id)
-        if current is None or READ_PRIORITY.get(status, 4) < READ_PRIORITY.get(current, 4):
-            best[book_id] = status
-    return best
+        found[book_id].append(status)
+    return {book_id: _best_status(statuses) for book_id, statuses in found.items()}
 
 
 # --- writes ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from fastapi import Query, Response
 from librarium.auth.deps import Caller, Session, can
 from librarium.books import service
 from librarium.books.schemas import BookPage, BookRead, BookWrite, Fingerprint
-from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
+from librarium.kit.routing import NO_CONTENT, api_router, fast_ok, no_content, ok
 from librarium.kit.schema import Envelope
 
 router = api_router(tags=["books"])
@@ -53,7 +53,7 @@ async def list_books(
         regex=regex in _TRUE,
         filter=filter,
     )
-    return ok(await service.list_books(session, library_id, caller.id, params))
+    return fast_ok(await service.list_books(session, library_id, caller.id, params))
 
 
 @router.get(LIB + "/books/letters", response_model=Envelope[list[str]])
@@ -70,14 +70,14 @@ async def book_fingerprint(library_id: uuid.UUID, _: Annotated[Caller, can("book
 async def create_book(
     library_id: uuid.UUID, body: BookWrite, caller: Annotated[Caller, can("books:create")], session: Session
 ) -> Any:
-    return ok(await service.create(session, library_id, caller.id, body))
+    return fast_ok(await service.create(session, library_id, caller.id, body), 201)
 
 
 @router.get(LIB + "/books/{book_id}", response_model=Envelope[BookRead])
 async def get_book(
     library_id: uuid.UUID, book_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session
 ) -> Any:
-    return ok(await service.read(session, library_id, book_id))
+    return fast_ok(await service.read(session, library_id, book_id))
 
 
 @router.put(LIB + "/books/{book_id}", response_model=Envelope[BookRead])
@@ -88,7 +88,7 @@ async def update_book(
     _: Annotated[Caller, can("books:update")],
     session: Session,
 ) -> Any:
-    return ok(await service.update(session, library_id, book_id, body))
+    return fast_ok(await service.update(session, library_id, book_id, body))
 
 
 @router.delete(LIB + "/books/{book_id}", status_code=204, responses=NO_CONTENT, response_class=Response)

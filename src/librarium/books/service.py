@@ -65,6 +65,17 @@ def _legacy_filter(text: str) -> list[Group]:
     return groups
 
 
+def _starts_with(letter: str) -> ColumnElement[bool]:
+    """Sort title starts with `letter` (`#`: with a digit), as a range on the indexed sort key so the
+    page comes straight off the (library_id, sort_key) index in order."""
+    if letter == "#":
+        return and_(Book.sort_key >= "0", Book.sort_key < ":")
+    prefix = letter.lower()
+    if any(c.isdigit() for c in prefix):  # digits are zero-padded in the sort key
+        return Book.sort_title.like(like_escape(prefix) + "%", escape="\\")
+    return and_(Book.sort_key >= prefix, Book.sort_key < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+
+
 def _where(session: AsyncSession, library_id: uuid.UUID, p: ListParams) -> ColumnElement[bool]:
     if len(p.q.encode()) > MAX_QUERY_BYTES:
         raise BadRequest("query too long")
@@ -85,11 +96,7 @@ def _where(session: AsyncSession, library_id: uuid.UUID, p: ListParams) -> Colum
         letter = letter or extracted
     clauses.append(filters.compile_groups(groups, dialect))
     if letter and len(letter.encode()) <= 5:
-        head = func.substr(Book.sort_title, 1, 1)
-        if letter == "#":
-            clauses.append(and_(head >= "0", head <= "9"))
-        else:
-            clauses.append(Book.sort_title.like(like_escape(letter.lower()) + "%", escape="\\"))
+        clauses.append(_starts_with(letter))
     if p.tag:
         tagged = select(BookTag.book_id).join(Tag, Tag.id == BookTag.tag_id)
         clauses.append(Book.id.in_(tagged.where(func.lower(Tag.name) == p.tag.lower())))

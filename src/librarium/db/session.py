@@ -36,7 +36,8 @@ class UnitOfWorkRoute(APIRoute):
             except BaseException:
                 await _finish(request, commit=False)
                 raise
-            await _finish(request, commit=response.status_code < 400)
+            # reads have nothing to commit: closing the session ends their transaction
+            await _finish(request, commit=response.status_code < 400 and request.method not in ("GET", "HEAD"))
             return response
 
         return run

@@ -67,10 +67,12 @@ class Book(IdMixin, TimestampMixin, Base):
 
 class BookContributor(Base):
     __tablename__ = "book_contributors"
+    # covering index for "books with this contributor": no table lookups
+    __table_args__ = (Index("ix_book_contributors_contributor_id", "contributor_id", "book_id"),)
 
     book_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"), primary_key=True)
     contributor_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("contributors.id", ondelete="RESTRICT"), primary_key=True, index=True
+        ForeignKey("contributors.id", ondelete="RESTRICT"), primary_key=True
     )
     role: Mapped[str] = mapped_column(String(64), primary_key=True)
     display_order: Mapped[int] = mapped_column(default=0)
@@ -78,15 +80,17 @@ class BookContributor(Base):
 
 class BookGenre(Base):
     __tablename__ = "book_genres"
+    # covering index for "books with this genre": no table lookups
+    __table_args__ = (Index("ix_book_genres_genre_id", "genre_id", "book_id"),)
 
     book_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"), primary_key=True)
-    genre_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("genres.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    genre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("genres.id", ondelete="CASCADE"), primary_key=True)
 
 
 class BookTag(Base):
     __tablename__ = "book_tags"
+    # covering index for "books with this tag": no table lookups
+    __table_args__ = (Index("ix_book_tags_tag_id", "tag_id", "book_id"),)
 
     book_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"), primary_key=True)
-    tag_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+    tag_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)

@@ -44,11 +44,11 @@ class SeriesVolume(IdMixin, TimestampMixin, Base):
 
 class BookSeries(Base):
     __tablename__ = "book_series"
+    # covering index for "books with this series": no table lookups
+    __table_args__ = (Index("ix_book_series_series_id", "series_id", "book_id"),)
 
     book_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"), primary_key=True)
-    series_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("series.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    series_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[Decimal] = mapped_column(Numeric(6, 1), default=Decimal(1))
 
 
@@ -66,11 +66,11 @@ class Shelf(IdMixin, TimestampMixin, Base):
 
 class BookShelf(Base):
     __tablename__ = "book_shelves"
+    # covering index for "books with this shelf": no table lookups
+    __table_args__ = (Index("ix_book_shelves_shelf_id", "shelf_id", "book_id"),)
 
     book_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"), primary_key=True)
-    shelf_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("shelves.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    shelf_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shelves.id", ondelete="CASCADE"), primary_key=True)
     added_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -186,7 +186,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("book_id", "contributor_id", "role", name=op.f("pk_book_contributors")),
     )
     with op.batch_alter_table("book_contributors", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_book_contributors_contributor_id"), ["contributor_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_book_contributors_contributor_id"), ["contributor_id", "book_id"], unique=False
+        )
 
     op.create_table(
         "book_editions",
@@ -241,7 +243,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("book_id", "genre_id", name=op.f("pk_book_genres")),
     )
     with op.batch_alter_table("book_genres", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_book_genres_genre_id"), ["genre_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_book_genres_genre_id"), ["genre_id", "book_id"], unique=False)
 
     op.create_table(
         "book_series",
@@ -257,7 +259,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("book_id", "series_id", name=op.f("pk_book_series")),
     )
     with op.batch_alter_table("book_series", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_book_series_series_id"), ["series_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_book_series_series_id"), ["series_id", "book_id"], unique=False)
 
     op.create_table(
         "book_shelves",
@@ -277,7 +279,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("book_id", "shelf_id", name=op.f("pk_book_shelves")),
     )
     with op.batch_alter_table("book_shelves", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_book_shelves_shelf_id"), ["shelf_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_book_shelves_shelf_id"), ["shelf_id", "book_id"], unique=False)
 
     op.create_table(
         "book_tags",
@@ -288,7 +290,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("book_id", "tag_id", name=op.f("pk_book_tags")),
     )
     with op.batch_alter_table("book_tags", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_book_tags_tag_id"), ["tag_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_book_tags_tag_id"), ["tag_id", "book_id"], unique=False)
 
     op.create_table(
         "series_volumes",
