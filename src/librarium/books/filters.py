@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, tru
 from librarium.books.query import CONTAINS, EQUALS, NOT_CONTAINS, NOT_EQUALS, PHRASE, REGEX, Condition, Group
 from librarium.errors import BadRequest
 from librarium.kit import isbn as isbn_kit
-from librarium.kit.search import fold, text_match
+from librarium.kit.search import fold, text_match, text_match_many
 from librarium.kit.sorting import squash
 from librarium.kit.text import like_escape
 from librarium.models import (
@@ -140,9 +140,16 @@ def compile_condition(cond: Condition, dialect: str) -> ColumnElement[bool] | No
 def compile_groups(groups: list[Group], dialect: str) -> ColumnElement[bool]:
     clauses: list[ColumnElement[bool]] = []
     for group in groups:
-        parts = [c for c in (compile_condition(cond, dialect) for cond in group.conditions) if c is not None]
+        any_of = group.mode == "OR"
+        # Plain words of a group go to the full-text index together, as one lookup.
+        words = [c.value for c in group.conditions if c.field == "title" and c.op == CONTAINS]
+        rest = [c for c in group.conditions if not (c.field == "title" and c.op == CONTAINS)]
+        parts = [c for c in (compile_condition(cond, dialect) for cond in rest) if c is not None]
+        found = text_match_many(dialect, words, any_of=any_of) if words else None
+        if found is not None:
+            parts.insert(0, found)
         if parts:
-            clauses.append(or_(*parts) if group.mode == "OR" else and_(*parts))
+            clauses.append(or_(*parts) if any_of else and_(*parts))
     return and_(true(), *clauses)
 
 

@@ -25,7 +25,8 @@ def ok(data: Any) -> dict[str, Any]:
 def fast_ok(data: Any, status_code: int = 200) -> Response:
     """`{"data": ...}` serialised directly with orjson, skipping response-model validation: for the hot
     read paths whose payload is built from plain dicts by the service (the model still documents it)."""
-    return Response(orjson.dumps({"data": data}, option=orjson.OPT_UTC_Z), status_code, media_type="application/json")
+    body = orjson.dumps({"data": data}, option=orjson.OPT_UTC_Z, default=str)  # str: asyncpg's UUID type
+    return Response(body, status_code, media_type="application/json")
 
 
 NO_CONTENT: dict[int | str, dict[str, Any]] = {204: {"description": "No content"}}

@@ -26,22 +26,33 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-def _fts5_query(tokens: list[str], phrase: bool) -> str:
+def _fts5_term(tokens: list[str], phrase: bool) -> str:
     if phrase:
         return '"' + " ".join(tokens) + '"*'
     return " AND ".join(f'"{t}"*' for t in tokens)
 
 
-def _tsquery(tokens: list[str], phrase: bool) -> str:
+def _tsquery_term(tokens: list[str], phrase: bool) -> str:
     return (" <-> " if phrase else " & ").join(f"{t}:*" for t in tokens)
 
 
 def text_match(dialect: str, value: str, *, phrase: bool = False) -> ColumnElement[bool] | None:
     """Books whose search text matches `value`; None when `value` has no words (matches everything)."""
-    tokens = words(value)
-    if not tokens:
+    return text_match_many(dialect, [value], phrase=phrase)
+
+
+def text_match_many(
+    dialect: str, values: list[str], *, any_of: bool = False, phrase: bool = False
+) -> ColumnElement[bool] | None:
+    """All (or, with `any_of`, any) of `values` match, as one index lookup rather than one per value."""
+    terms = [tokens for tokens in (words(v) for v in values) if tokens]
+    if not terms:
         return None
     if dialect == "sqlite":
-        hits = select(_fts.c.rowid).where(literal_column("books_fts").op("MATCH")(_fts5_query(tokens, phrase)))
+        parts = [_fts5_term(t, phrase) for t in terms]
+        query = " OR ".join(f"({p})" for p in parts) if any_of else " AND ".join(parts)
+        hits = select(_fts.c.rowid).where(literal_column("books_fts").op("MATCH")(query))
         return literal_column("books.rowid").in_(hits)
-    return literal_column("books.search_vector").op("@@")(func.to_tsquery("simple", _tsquery(tokens, phrase)))
+    parts = [_tsquery_term(t, phrase) for t in terms]
+    query = " | ".join(f"({p})" for p in parts) if any_of else " & ".join(parts)
+    return literal_column("books.search_vector").op("@@")(func.to_tsquery("simple", query))
