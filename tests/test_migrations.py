@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from librarium.db import migrate
+from librarium.db.migrate import include_name
 from librarium.db.engine import make_engine
 from librarium.models import Base
 from tests.fixtures.db import BACKENDS, fresh_database
@@ -22,23 +23,12 @@ async def _tables(url: str) -> set[str]:
         await engine.dispose()
 
 
-def _ours(name, type_, _parent) -> bool:
-    """Leave out what the models cannot describe: the search index (FTS5 table, tsvector column)."""
-    if type_ == "table":
-        return not (name or "").startswith("books_fts")
-    if type_ == "index":
-        return name != "ix_books_search_vector"
-    if type_ == "column":
-        return name != "search_vector"
-    return True
-
-
 async def _diff(url: str) -> list:
     engine = make_engine(url, pool=False)
     try:
         async with engine.connect() as conn:
             return await conn.run_sync(
-                lambda c: compare_metadata(MigrationContext.configure(c, opts={"include_name": _ours}), Base.metadata)
+                lambda c: compare_metadata(MigrationContext.configure(c, opts={"include_name": include_name}), Base.metadata)
             )
     finally:
         await engine.dispose()

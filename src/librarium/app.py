@@ -24,14 +24,18 @@ from librarium.auth.tokens import TokenSigner
 from librarium.books.router import router as books_router
 from librarium.config import Settings
 from librarium.contributors.router import router as contributors_router
+from librarium.dashboard.router import router as dashboard_router
 from librarium.db import migrate
 from librarium.db.engine import make_engine, make_sessionmaker
 from librarium.editions.router import router as editions_router
 from librarium.errors import install_error_handlers
 from librarium.genres.router import router as genres_router
 from librarium.libraries.router import router as libraries_router
+from librarium.loans.router import router as loans_router
 from librarium.media_types.router import router as media_types_router
 from librarium.middleware import SecurityHeaders
+from librarium.series.router import router as series_router
+from librarium.shelves.router import router as shelves_router
 from librarium.tags.router import router as tags_router
 from librarium.users.router import router as users_router
 
@@ -100,6 +104,10 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         editions_router,
         contributors_router,
         tags_router,
+        series_router,
+        shelves_router,
+        loans_router,
+        dashboard_router,
     )
     for router in routers:
         api.include_router(router)

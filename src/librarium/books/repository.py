@@ -259,6 +259,16 @@ def _parts_query(ids: list[uuid.UUID], reader: uuid.UUID | None, dialect: str) -
     return union_all(*queries)
 
 
+async def covered_ids(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these books have a cover."""
+    if not ids:
+        return set()
+    stmt = select(CoverImage.entity_id).where(
+        CoverImage.entity_type == "book", CoverImage.entity_id.in_(ids), CoverImage.is_primary.is_(True)
+    )
+    return set((await session.execute(stmt)).scalars())
+
+
 def cover_url(book: Book) -> str:
     return f"/api/v1/libraries/{book.library_id}/books/{book.id}/cover?v={int(book.updated_at.timestamp())}"
 

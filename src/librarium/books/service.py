@@ -260,6 +260,10 @@ async def books_of(session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUI
     return await repo.load(session, ids, reader)
 
 
+async def covered(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    return await repo.covered_ids(session, ids)
+
+
 async def refresh_search(session: AsyncSession, contributor_id: uuid.UUID) -> None:
     """A contributor's name changed: rebuild the search text of their books."""
     await repo.refresh_search_text(session, await repo.book_ids_for_contributor(session, contributor_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,13 @@ def is_sqlite(url: str) -> bool:
     return make_url(async_url(url)).get_backend_name() == "sqlite"
 
 
+def _md5(value: Any) -> str | None:
+    return None if value is None else hashlib.md5(str(value).encode(), usedforsecurity=False).hexdigest()
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # md5() exists on PostgreSQL; SQLite gets the same function (used for stable daily picks).
+    dbapi_connection.create_function("md5", 1, _md5, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

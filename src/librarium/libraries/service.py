@@ -14,6 +14,7 @@ from librarium.kit.text import slugify
 from librarium.libraries import repository as repo
 from librarium.libraries.schemas import LibraryCreate, LibraryUpdate, MemberAdd, MemberUpdate
 from librarium.models import Library, LibraryMembership
+from librarium.shelves import service as shelves
 from librarium.users import repository as users_repo
 
 OWNER_ROLE = "library_owner"
@@ -73,6 +74,7 @@ async def create(session: AsyncSession, owner_id: uuid.UUID, body: LibraryCreate
         raise Conflict("slug already in use") from exc
     session.add(LibraryMembership(library_id=library.id, user_id=owner_id, role_id=role.id))
     await session.flush()
+    await shelves.create_favourites(session, library.id, owner_id)
     return library
 
 

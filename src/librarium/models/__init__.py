@@ -9,6 +9,7 @@ from librarium.models.catalog import (
     Contributor,
     ContributorWork,
 )
+from librarium.models.circulation import Loan, LoanTag, SeriesTag, ShelfTag
 from librarium.models.editions import BookEdition, UserBookInteraction
 from librarium.models.libraries import Library, LibraryMembership, MemberTag, Tag
 from librarium.models.organisation import BookSeries, BookShelf, CoverImage, Series, SeriesVolume, Shelf
@@ -29,11 +30,15 @@ __all__ = [
     "ContributorWork",
     "CoverImage",
     "Series",
+    "SeriesTag",
     "SeriesVolume",
     "Shelf",
+    "ShelfTag",
     "UserBookInteraction",
     "Genre",
     "Library",
+    "Loan",
+    "LoanTag",
     "LibraryMembership",
     "MediaType",
     "MemberTag",

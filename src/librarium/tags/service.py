@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -89,3 +90,62 @@ async def update(
 async def delete(session: AsyncSession, library_id: uuid.UUID, tag_id: uuid.UUID) -> None:
     await session.delete(await get(session, library_id, tag_id))
     await session.flush()
+
+
+# --- tag links of other things (series, shelves, loans) --------------------------------------------
+
+
+async def resolve_ids(session: AsyncSession, library_id: uuid.UUID, raw: list[str]) -> list[uuid.UUID]:
+    """Parse tag ids sent in a body; each must be a tag of this library (upstream: 500 otherwise)."""
+    ids: list[uuid.UUID] = []
+    for value in raw:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError as exc:
+            raise BadRequest(f"invalid tag_id: {value}") from exc
+    ids = list(dict.fromkeys(ids))
+    if ids:
+        found = set(
+            (await session.execute(select(Tag.id).where(Tag.id.in_(ids), Tag.library_id == library_id))).scalars()
+        )
+        missing = [t for t in ids if t not in found]
+        if missing:
+            raise NotFound(f"tag not found: {missing[0]}")
+    return ids
+
+
+async def replace_links(
+    session: AsyncSession, link: Any, owner_column: str, owner_id: uuid.UUID, ids: list[uuid.UUID]
+) -> None:
+    owner = getattr(link, owner_column)
+    await session.execute(sql_delete(link).where(owner == owner_id))
+    if ids:
+        await session.execute(insert(link), [{owner_column: owner_id, "tag_id": t} for t in ids])
+
+
+async def refs(
+    session: AsyncSession, link: Any, owner_column: str, owner_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """{owner id: [{id, name, color}]} ordered by tag name."""
+    if not owner_ids:
+        return {}
+    owner = getattr(link, owner_column)
+    stmt = (
+        select(owner, Tag.id, Tag.name, Tag.color)
+        .join(Tag, Tag.id == link.tag_id)
+        .where(owner.in_(owner_ids))
+        .order_by(Tag.name)
+    )
+    out: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    for owner_id, tag_id, name, color in (await session.execute(stmt)).all():
+        out.setdefault(owner_id, []).append({"id": tag_id, "name": name, "color": color or ""})
+    return out
+
+
+def has_tag_named(link: Any, owner_column: Any, name: str) -> Any:
+    """SQL condition: the owner row has a tag called `name` (case-insensitive)."""
+    return owner_column.in_(
+        select(getattr(link, owner_column.key))
+        .join(Tag, Tag.id == link.tag_id)
+        .where(func.lower(Tag.name) == name.lower())
+    )

@@ -1,0 +1,252 @@
+"""The home page: what the caller is reading, what is new, picks, finished books, series to continue
+and reading statistics, over the libraries the caller is a member of."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.books import service as books
+from librarium.models import (
+    Book,
+    BookContributor,
+    BookEdition,
+    BookSeries,
+    Contributor,
+    Library,
+    LibraryMembership,
+    MediaType,
+    Series,
+    UserBookInteraction,
+)
+
+DEFAULT_PICK_TYPES = ["novel", "light_novel", "non_fiction"]
+_PRIORITY = {"read": 1, "reading": 2, "did_not_finish": 3}
+
+
+def _stamp(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def _member_libraries(user_id: uuid.UUID) -> Any:
+    return select(LibraryMembership.library_id).where(LibraryMembership.user_id == user_id)
+
+
+async def _authors(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(BookContributor.book_id, Contributor.name)
+        .join(Contributor, Contributor.id == BookContributor.contributor_id)
+        .where(BookContributor.book_id.in_(ids))
+        .order_by(BookContributor.display_order, Contributor.name)
+    )
+    names: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for book_id, name in rows.all():
+        if name not in names[book_id]:
+            names[book_id].append(name)
+    return {book_id: ", ".join(n) for book_id, n in names.items()}
+
+
+async def _cards(
+    session: AsyncSession, ids: list[uuid.UUID], version: str = "updated"
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """book_id -> {book_id, library_id, library_name, title, cover_url, authors}."""
+    if not ids:
+        return {}
+    rows = (
+        await session.execute(
+            select(Book, Library.name).join(Library, Library.id == Book.library_id).where(Book.id.in_(ids))
+        )
+    ).all()
+    covered = await books.covered(session, ids)
+    authors = await _authors(session, ids)
+    out = {}
+    for book, library_name in rows:
+        stamp = book.updated_at if version == "updated" else book.created_at
+        cover = f"/api/v1/libraries/{book.library_id}/books/{book.id}/cover?v={int(stamp.timestamp())}"
+        out[book.id] = {
+            "book_id": book.id,
+            "library_id": book.library_id,
+            "library_name": library_name,
+            "title": book.title,
+            "cover_url": cover if book.id in covered else None,
+            "authors": authors.get(book.id, ""),
+        }
+    return out
+
+
+async def _interactions(session: AsyncSession, user_id: uuid.UUID) -> list[Any]:
+    """The caller's reading records on books of libraries they belong to."""
+    stmt = (
+        select(
+            BookEdition.book_id,
+            UserBookInteraction.read_status,
+            UserBookInteraction.rating,
+            UserBookInteraction.is_favorite,
+            UserBookInteraction.date_finished,
+            UserBookInteraction.updated_at,
+        )
+        .join(UserBookInteraction, UserBookInteraction.book_edition_id == BookEdition.id)
+        .join(Book, Book.id == BookEdition.book_id)
+        .where(UserBookInteraction.user_id == user_id, Book.library_id.in_(_member_libraries(user_id)))
+    )
+    return list((await session.execute(stmt)).all())
+
+
+def _statuses(rows: list[Any]) -> dict[uuid.UUID, str]:
+    best: dict[uuid.UUID, str] = {}
+    for row in rows:
+        current = best.get(row.book_id)
+        if current is None or _PRIORITY.get(row.read_status, 4) < _PRIORITY.get(current, 4):
+            best[row.book_id] = row.read_status
+    return best
+
+
+async def currently_reading(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    latest: dict[uuid.UUID, datetime] = {}
+    for row in await _interactions(session, user_id):
+        if row.read_status == "reading" and (row.book_id not in latest or row.updated_at > latest[row.book_id]):
+            latest[row.book_id] = row.updated_at
+    ids = sorted(latest, key=lambda b: latest[b], reverse=True)[:24]
+    cards = await _cards(session, ids)
+    return [cards[b] | {"read_status": "reading", "updated_at": _stamp(latest[b])} for b in ids if b in cards]
+
+
+async def recently_added(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    stmt = (
+        select(Book.id)
+        .where(Book.library_id.in_(_member_libraries(user_id)))
+        .order_by(Book.created_at.desc(), Book.id)
+        .limit(24)
+    )
+    ids = list((await session.execute(stmt)).scalars())
+    cards = await _cards(session, ids, version="created")
+    statuses = _statuses(await _interactions(session, user_id))
+    return [cards[b] | {"read_status": statuses.get(b, "")} for b in ids if b in cards]
+
+
+async def picks_of_the_day(
+    session: AsyncSession, user_id: uuid.UUID, media_types: list[str] | None
+) -> list[dict[str, Any]]:
+    names = media_types or DEFAULT_PICK_TYPES
+    seen = [b for b, s in _statuses(await _interactions(session, user_id)).items() if s in _PRIORITY]
+    today = datetime.now(UTC).date().isoformat()
+    stmt = (
+        select(Book.id)
+        .join(MediaType, MediaType.id == Book.media_type_id)
+        .where(Book.library_id.in_(_member_libraries(user_id)), MediaType.name.in_(names), Book.id.not_in(seen))
+        .order_by(func.md5(cast(Book.id, String) + today))  # a different, stable order every day
+        .limit(24)
+    )
+    ids = list((await session.execute(stmt)).scalars())
+    cards = await _cards(session, ids)
+    return [cards[b] | {"read_status": ""} for b in ids if b in cards]
+
+
+def _finished_at(row: Any) -> datetime:
+    if row.date_finished is not None:
+        return datetime(row.date_finished.year, row.date_finished.month, row.date_finished.day, tzinfo=UTC)
+    return row.updated_at  # type: ignore[no-any-return]
+
+
+async def recently_finished(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    latest: dict[uuid.UUID, Any] = {}
+    for row in await _interactions(session, user_id):
+        if row.read_status == "read" and (
+            row.book_id not in latest or _finished_at(row) > _finished_at(latest[row.book_id])
+        ):
+            latest[row.book_id] = row
+    ids = sorted(latest, key=lambda b: _finished_at(latest[b]), reverse=True)[:12]
+    cards = await _cards(session, ids)
+    out = []
+    for b in ids:
+        if b not in cards:
+            continue
+        row, finished = latest[b], _finished_at(latest[b])
+        card = cards[b]
+        card["cover_url"] = card["cover_url"] and card["cover_url"].split("?v=")[0] + f"?v={int(finished.timestamp())}"
+        out.append(card | {"finished_at": _stamp(finished), "rating": row.rating, "is_favorite": row.is_favorite})
+    return out
+
+
+async def continue_series(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    statuses = _statuses(await _interactions(session, user_id))
+    read = {b for b, s in statuses.items() if s == "read"}
+    if not read:
+        return []
+    with_read = select(BookSeries.series_id).where(BookSeries.book_id.in_(read))
+    rows = (
+        await session.execute(
+            select(Series.id, Series.name, BookSeries.book_id, BookSeries.position)
+            .join(BookSeries, BookSeries.series_id == Series.id)
+            .where(Series.id.in_(with_read), Series.library_id.in_(_member_libraries(user_id)))
+            .order_by(BookSeries.position)
+        )
+    ).all()
+    by_series: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_series[row.id].append(row)
+    picks = []
+    for entries in by_series.values():
+        last_read = max(float(e.position) for e in entries if e.book_id in read)
+        nxt = next((e for e in entries if float(e.position) > last_read and e.book_id not in read), None)
+        if nxt is not None:
+            picks.append((nxt, last_read))
+    picks.sort(key=lambda p: (float(p[0].position), p[0].name))
+    picks = picks[:12]
+    cards = await _cards(session, [p[0].book_id for p in picks])
+    return [
+        cards[e.book_id]
+        | {
+            "series_id": e.id,
+            "series_name": e.name,
+            "position": float(e.position),
+            "last_read_position": last_read,
+            "read_status": statuses.get(e.book_id, ""),
+        }
+        for e, last_read in picks
+        if e.book_id in cards
+    ]
+
+
+async def stats(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    start_of_year = datetime(now.year, 1, 1, tzinfo=UTC)
+    in_mine = Book.library_id.in_(_member_libraries(user_id))
+    total = (await session.execute(select(func.count()).select_from(Book).where(in_mine))).scalar_one()
+    added = (
+        await session.execute(select(func.count()).select_from(Book).where(in_mine, Book.created_at >= start_of_year))
+    ).scalar_one()
+    rows = await _interactions(session, user_id)
+    statuses = _statuses(rows)
+    finished: dict[uuid.UUID, datetime] = {}
+    for row in rows:
+        if row.read_status == "read":
+            at = _finished_at(row)
+            finished[row.book_id] = max(at, finished.get(row.book_id, at))
+    months = []
+    year, month = now.year, now.month
+    for _ in range(12):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    months.reverse()
+    per_month = {m: 0 for m in months}
+    for at in finished.values():
+        key = at.strftime("%Y-%m")
+        if key in per_month:
+            per_month[key] += 1
+    return {
+        "total_books": int(total),
+        "books_read": sum(1 for s in statuses.values() if s == "read"),
+        "books_reading": sum(1 for s in statuses.values() if s == "reading"),
+        "books_added_this_year": int(added),
+        "books_read_this_year": sum(1 for at in finished.values() if at.year == now.year),
+        "favorites_count": len({row.book_id for row in rows if row.is_favorite}),
+        "monthly_reads": [{"month": m, "count": per_month[m]} for m in months],
+    }

@@ -1,0 +1,73 @@
+"""Loans of a library."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import Response
+
+from librarium.auth.deps import Caller, Session, can
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
+from librarium.kit.schema import Envelope, Read
+from librarium.libraries.schemas import TagRef
+from librarium.loans import service
+from librarium.loans.service import LoanCreate, LoanUpdate
+
+router = api_router(tags=["loans"])
+LOANS = "/libraries/{library_id}/loans"
+
+
+class LoanRead(Read):
+    id: uuid.UUID
+    library_id: uuid.UUID
+    book_id: uuid.UUID
+    book_title: str
+    loaned_to: str
+    loaned_at: date
+    due_date: date | None
+    returned_at: date | None
+    notes: str
+    tags: list[TagRef]
+    created_at: datetime
+    updated_at: datetime
+
+
+@router.get(LOANS, response_model=Envelope[list[LoanRead]])
+async def list_loans(
+    library_id: uuid.UUID,
+    _: Annotated[Caller, can("loans:read")],
+    session: Session,
+    include_returned: str = "",
+    search: str = "",
+    tag: str = "",
+) -> Any:
+    everything = include_returned.lower() in ("true", "1")
+    return ok(await service.list_loans(session, library_id, everything, search, tag))
+
+
+@router.post(LOANS, status_code=201, response_model=Envelope[LoanRead])
+async def create_loan(
+    library_id: uuid.UUID, body: LoanCreate, caller: Annotated[Caller, can("loans:create")], session: Session
+) -> Any:
+    return ok(await service.create(session, library_id, caller.id, body))
+
+
+@router.patch(LOANS + "/{loan_id}", response_model=Envelope[LoanRead])
+async def update_loan(
+    library_id: uuid.UUID,
+    loan_id: uuid.UUID,
+    body: LoanUpdate,
+    _: Annotated[Caller, can("loans:update")],
+    session: Session,
+) -> Any:
+    return ok(await service.update(session, library_id, loan_id, body))
+
+
+@router.delete(LOANS + "/{loan_id}", status_code=204, responses=NO_CONTENT, response_class=Response)
+async def delete_loan(
+    library_id: uuid.UUID, loan_id: uuid.UUID, _: Annotated[Caller, can("loans:delete")], session: Session
+) -> Response:
+    await service.delete(session, library_id, loan_id)
+    return no_content()

@@ -1,0 +1,119 @@
+"""Series of a library."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import Query, Response
+
+from librarium.auth.deps import Caller, Session, can
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
+from librarium.kit.schema import Envelope
+from librarium.series import service
+from librarium.series.schemas import (
+    Applied,
+    BookSeriesRef,
+    BulkCreate,
+    BulkCreated,
+    MatchApply,
+    MatchCandidate,
+    SeriesBookWrite,
+    SeriesEntry,
+    SeriesRead,
+    SeriesWrite,
+    SuggestionRead,
+    VolumeRead,
+)
+
+router = api_router(tags=["series"])
+LIB = "/libraries/{library_id}"
+ONE = LIB + "/series/{series_id}"
+Reader = Annotated[Caller, can("series:read")]
+Creator = Annotated[Caller, can("series:create")]
+Updater = Annotated[Caller, can("series:update")]
+
+
+@router.get(LIB + "/series", response_model=Envelope[list[SeriesRead]])
+async def list_series(library_id: uuid.UUID, _: Reader, session: Session, search: str = "", tag: str = "") -> Any:
+    return ok(await service.list_series(session, library_id, search, tag))
+
+
+@router.post(LIB + "/series", status_code=201, response_model=Envelope[SeriesRead])
+async def create_series(library_id: uuid.UUID, body: SeriesWrite, caller: Creator, session: Session) -> Any:
+    return ok(await service.create(session, library_id, caller.id, body))
+
+
+@router.get(LIB + "/series/suggest", response_model=Envelope[list[SuggestionRead]])
+async def suggest_series(
+    library_id: uuid.UUID, _: Reader, session: Session, media_type: Annotated[list[str] | None, Query()] = None
+) -> Any:
+    return ok(await service.suggest(session, library_id, media_type))
+
+
+@router.post(LIB + "/series/bulk-create", response_model=Envelope[BulkCreated])
+async def bulk_create_series(library_id: uuid.UUID, body: BulkCreate, caller: Creator, session: Session) -> Any:
+    return ok(await service.bulk_create(session, library_id, caller.id, body))
+
+
+@router.get(ONE, response_model=Envelope[SeriesRead])
+async def get_series(library_id: uuid.UUID, series_id: uuid.UUID, _: Reader, session: Session) -> Any:
+    return ok(await service.read(session, library_id, series_id))
+
+
+@router.put(ONE, response_model=Envelope[SeriesRead])
+async def update_series(
+    library_id: uuid.UUID, series_id: uuid.UUID, body: SeriesWrite, _: Updater, session: Session
+) -> Any:
+    return ok(await service.update(session, library_id, series_id, body))
+
+
+@router.delete(ONE, status_code=204, responses=NO_CONTENT, response_class=Response)
+async def delete_series(
+    library_id: uuid.UUID, series_id: uuid.UUID, _: Annotated[Caller, can("series:delete")], session: Session
+) -> Response:
+    await service.delete_series(session, library_id, series_id)
+    return no_content()
+
+
+@router.get(ONE + "/books", response_model=Envelope[list[SeriesEntry]])
+async def series_books(library_id: uuid.UUID, series_id: uuid.UUID, _: Reader, session: Session) -> Any:
+    return ok(await service.entries(session, library_id, series_id))
+
+
+@router.post(ONE + "/books", status_code=204, responses=NO_CONTENT, response_class=Response)
+async def set_series_book(
+    library_id: uuid.UUID, series_id: uuid.UUID, body: SeriesBookWrite, _: Updater, session: Session
+) -> Response:
+    await service.set_book(session, library_id, series_id, body.book_id, body.position)
+    return no_content()
+
+
+@router.delete(ONE + "/books/{book_id}", status_code=204, responses=NO_CONTENT, response_class=Response)
+async def remove_series_book(
+    library_id: uuid.UUID, series_id: uuid.UUID, book_id: uuid.UUID, _: Updater, session: Session
+) -> Response:
+    await service.remove_book(session, library_id, series_id, book_id)
+    return no_content()
+
+
+@router.get(ONE + "/volumes", response_model=Envelope[list[VolumeRead]])
+async def series_volumes(library_id: uuid.UUID, series_id: uuid.UUID, _: Reader, session: Session) -> Any:
+    return ok(await service.volumes(session, library_id, series_id))
+
+
+@router.get(ONE + "/match-candidates", response_model=Envelope[list[MatchCandidate]])
+async def match_candidates(library_id: uuid.UUID, series_id: uuid.UUID, _: Reader, session: Session) -> Any:
+    return ok(await service.match_candidates(session, library_id, series_id))
+
+
+@router.post(ONE + "/match-apply", response_model=Envelope[Applied])
+async def match_apply(
+    library_id: uuid.UUID, series_id: uuid.UUID, body: MatchApply, _: Updater, session: Session
+) -> Any:
+    return ok({"applied": await service.match_apply(session, library_id, series_id, body.matches)})
+
+
+@router.get(LIB + "/books/{book_id}/series", response_model=Envelope[list[BookSeriesRef]])
+async def book_series(library_id: uuid.UUID, book_id: uuid.UUID, _: Reader, session: Session) -> Any:
+    return ok(await service.of_book(session, library_id, book_id))

@@ -1,0 +1,393 @@
+"""Series of a library: CRUD, their books (fractional positions), volumes, suggestions and matching."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.books import service as books
+from librarium.db.base import utcnow
+from librarium.errors import BadRequest, NotFound
+from librarium.models import Book, BookContributor, BookSeries, Contributor, MediaType, Series, SeriesTag, SeriesVolume
+from librarium.series import matching
+from librarium.series.schemas import BulkCreate, Match, SeriesWrite
+from librarium.tags import service as tags
+
+DEFAULT_SUGGEST_TYPES = ["manga", "manhwa", "manhua", "comic", "graphic_novel", "light_novel"]
+
+
+async def _shape(session: AsyncSession, rows: list[Series]) -> list[dict[str, Any]]:
+    ids = [s.id for s in rows]
+    if not ids:
+        return []
+    count_stmt = (
+        select(BookSeries.series_id, func.count()).where(BookSeries.series_id.in_(ids)).group_by(BookSeries.series_id)
+    )
+    counts = {sid: n for sid, n in (await session.execute(count_stmt)).all()}
+    today = datetime.now(UTC).date()
+    releases: dict[uuid.UUID, list[Any]] = {}
+    for sid, released in (
+        await session.execute(
+            select(SeriesVolume.series_id, SeriesVolume.release_date).where(
+                SeriesVolume.series_id.in_(ids), SeriesVolume.release_date.is_not(None)
+            )
+        )
+    ).all():
+        releases.setdefault(sid, []).append(released)
+    tag_refs = await tags.refs(session, SeriesTag, "series_id", ids)
+    out = []
+    for s in rows:
+        dates = releases.get(s.id, [])
+        out.append(
+            {
+                "id": s.id,
+                "library_id": s.library_id,
+                "name": s.name,
+                "description": s.description or "",
+                "status": s.status,
+                "is_complete": s.status == "completed",
+                "original_language": s.original_language or "",
+                "demographic": s.demographic or "",
+                "genres": list(s.genres or []),
+                "url": s.url or "",
+                "external_id": s.external_id or "",
+                "external_source": s.external_source or "",
+                "total_count": s.total_count,
+                "publication_year": s.publication_year,
+                "last_release_date": max((d for d in dates if d <= today), default=None),
+                "next_release_date": min((d for d in dates if d > today), default=None),
+                "book_count": int(counts.get(s.id, 0)),
+                "tags": tag_refs.get(s.id, []),
+                "created_at": s.created_at,
+                "updated_at": s.updated_at,
+            }
+        )
+    return out
+
+
+async def list_series(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[dict[str, Any]]:
+    stmt = select(Series).where(Series.library_id == library_id)
+    if search:
+        stmt = stmt.where(func.lower(Series.name).contains(search.lower(), autoescape=True))
+    if tag:
+        stmt = stmt.where(tags.has_tag_named(SeriesTag, Series.id, tag))
+    rows = list((await session.execute(stmt.order_by(func.lower(Series.name), Series.id))).scalars())
+    return await _shape(session, rows)
+
+
+async def get(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> Series:
+    series = await session.get(Series, series_id)
+    if series is None or series.library_id != library_id:
+        raise NotFound("series not found")
+    return series
+
+
+async def read(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> dict[str, Any]:
+    return (await _shape(session, [await get(session, library_id, series_id)]))[0]
+
+
+def _apply(series: Series, body: SeriesWrite) -> None:
+    name = body.name.strip()
+    if not name:
+        raise BadRequest("name is required")
+    if len(name) > 256:
+        raise BadRequest("name must be at most 256 characters")
+    for field, limit in (("status", 32), ("original_language", 16), ("demographic", 32)):
+        if len(getattr(body, field)) > limit:
+            raise BadRequest(f"{field} must be at most {limit} characters")
+    if body.total_count is not None and body.total_count < 0:
+        raise BadRequest("total_count must not be negative")
+    series.name = name
+    series.description = body.description or None
+    series.total_count = body.total_count
+    series.status = body.status or ("completed" if body.is_complete else "ongoing")
+    series.original_language = body.original_language or None
+    series.publication_year = body.publication_year
+    series.demographic = body.demographic or None
+    series.genres = [g for g in (body.genres or []) if isinstance(g, str)]
+    series.url = body.url or None
+    series.external_id = body.external_id or None
+    series.external_source = body.external_source or None
+
+
+async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: SeriesWrite) -> dict[str, Any]:
+    series = Series(library_id=library_id, created_by=user_id)
+    _apply(series, body)
+    tag_ids = await tags.resolve_ids(session, library_id, body.tag_ids or [])
+    session.add(series)
+    await session.flush()
+    await tags.replace_links(session, SeriesTag, "series_id", series.id, tag_ids)
+    return (await _shape(session, [series]))[0]
+
+
+async def update(
+    session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID, body: SeriesWrite
+) -> dict[str, Any]:
+    series = await get(session, library_id, series_id)
+    _apply(series, body)
+    series.updated_at = utcnow()
+    if body.tag_ids is not None:  # present (even empty) = replace; absent = keep
+        ids = await tags.resolve_ids(session, library_id, body.tag_ids)
+        await tags.replace_links(session, SeriesTag, "series_id", series.id, ids)
+    await session.flush()
+    return (await _shape(session, [series]))[0]
+
+
+async def delete_series(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> None:
+    await session.delete(await get(session, library_id, series_id))
+    await session.flush()
+
+
+# --- books in a series ----------------------------------------------------------------------------
+
+
+def _book_id(value: str, message: str = "invalid book_id") -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise BadRequest(message) from exc
+
+
+def _position(value: float) -> Decimal:
+    try:
+        return matching.round_position(value)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from exc
+
+
+async def _upsert(session: AsyncSession, series_id: uuid.UUID, book_id: uuid.UUID, position: Decimal) -> None:
+    link = await session.get(BookSeries, (book_id, series_id))
+    if link is None:
+        session.add(BookSeries(book_id=book_id, series_id=series_id, position=position))
+    else:
+        link.position = position
+    await session.flush()
+
+
+async def set_book(
+    session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID, raw_book_id: str, position: float
+) -> None:
+    book_id = _book_id(raw_book_id)
+    pos = _position(position)
+    await get(session, library_id, series_id)
+    await books.get(session, library_id, book_id)  # a book of another library is "not found"
+    await _upsert(session, series_id, book_id, pos)
+
+
+async def remove_book(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID, book_id: uuid.UUID) -> None:
+    await get(session, library_id, series_id)
+    link = await session.get(BookSeries, (book_id, series_id))
+    if link is None:
+        raise NotFound("book not in series")
+    await session.delete(link)
+    await session.flush()
+
+
+async def entries(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> list[dict[str, Any]]:
+    await get(session, library_id, series_id)
+    rows = (
+        await session.execute(
+            select(BookSeries.position, Book.id, Book.title, Book.subtitle, MediaType.display_name)
+            .join(Book, Book.id == BookSeries.book_id)
+            .join(MediaType, MediaType.id == Book.media_type_id)
+            .where(BookSeries.series_id == series_id)
+            .order_by(BookSeries.position, Book.sort_key)
+        )
+    ).all()
+    people = await _contributors(session, [r[1] for r in rows])
+    return [
+        {
+            "position": float(position),
+            "book_id": book_id,
+            "title": title,
+            "subtitle": subtitle or "",
+            "media_type": media,
+            "contributors": people.get(book_id, []),
+        }
+        for position, book_id, title, subtitle, media in rows
+    ]
+
+
+async def _contributors(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    if not book_ids:
+        return {}
+    stmt = (
+        select(
+            BookContributor.book_id,
+            Contributor.id,
+            Contributor.name,
+            BookContributor.role,
+            BookContributor.display_order,
+        )  # fmt: skip
+        .join(Contributor, Contributor.id == BookContributor.contributor_id)
+        .where(BookContributor.book_id.in_(book_ids))
+        .order_by(BookContributor.display_order, Contributor.name)
+    )
+    out: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    for book_id, cid, name, role, order in (await session.execute(stmt)).all():
+        out.setdefault(book_id, []).append({"contributor_id": cid, "name": name, "role": role, "display_order": order})
+    return out
+
+
+async def of_book(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> list[dict[str, Any]]:
+    await books.get(session, library_id, book_id)
+    rows = await session.execute(
+        select(Series.id, Series.name, BookSeries.position)
+        .join(BookSeries, BookSeries.series_id == Series.id)
+        .where(BookSeries.book_id == book_id, Series.library_id == library_id)
+        .order_by(BookSeries.position, Series.name)
+    )
+    return [{"series_id": i, "series_name": n, "position": float(p)} for i, n, p in rows.all()]
+
+
+async def volumes(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> list[dict[str, Any]]:
+    await get(session, library_id, series_id)
+    rows = (
+        await session.execute(
+            select(SeriesVolume).where(SeriesVolume.series_id == series_id).order_by(SeriesVolume.position)
+        )
+    ).scalars()
+    return [
+        {
+            "id": v.id,
+            "series_id": v.series_id,
+            "position": v.position,
+            "title": v.title or "",
+            "release_date": v.release_date,
+            "cover_url": v.cover_url or "",
+            "external_id": v.external_id or "",
+            "created_at": v.created_at,
+            "updated_at": v.updated_at,
+        }
+        for v in rows
+    ]
+
+
+# --- suggestions and matching ---------------------------------------------------------------------
+
+
+async def suggest(session: AsyncSession, library_id: uuid.UUID, media_types: list[str] | None) -> list[dict[str, Any]]:
+    names = DEFAULT_SUGGEST_TYPES if media_types is None else media_types
+    in_series = select(BookSeries.book_id)
+    rows = (
+        await session.execute(
+            select(Book.id, Book.title, Book.subtitle, Book.created_at)
+            .join(MediaType, MediaType.id == Book.media_type_id)
+            .where(Book.library_id == library_id, MediaType.name.in_(names), Book.id.not_in(in_series))
+            .order_by(Book.sort_key, Book.id)
+        )
+    ).all()
+    covered = await books.covered(session, [r[0] for r in rows])
+    found = matching.suggest(
+        [
+            (
+                book_id,
+                title,
+                subtitle or "",
+                {"cover_url": _cover(library_id, book_id, created) if book_id in covered else None},
+            )
+            for book_id, title, subtitle, created in rows
+        ]
+    )
+    return [
+        {
+            "proposed_name": s.proposed_name,
+            "books": [
+                {"book_id": c.book_id, "title": c.title, "subtitle": c.subtitle, "position": c.position, **c.extra}
+                for c in s.books
+            ],
+        }
+        for s in found
+    ]
+
+
+def _cover(library_id: uuid.UUID, book_id: uuid.UUID, stamp: datetime) -> str:
+    return f"/api/v1/libraries/{library_id}/books/{book_id}/cover?v={int(stamp.timestamp())}"
+
+
+async def match_candidates(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> list[dict[str, Any]]:
+    series = await get(session, library_id, series_id)
+    members = select(BookSeries.book_id).where(BookSeries.series_id == series.id)
+    rows = (
+        await session.execute(
+            select(Book.id, Book.title, Book.subtitle)
+            .where(Book.library_id == library_id, Book.id.not_in(members))
+            .order_by(Book.sort_key, Book.id)
+        )
+    ).all()
+    matched: list[dict[str, Any]] = []
+    for book_id, title, subtitle in rows:
+        position = matching.match_title_to_series(title, series.name)
+        if position is not None:
+            matched.append({"book_id": book_id, "title": title, "subtitle": subtitle or "", "position": position})
+    matched.sort(key=lambda m: m["position"])
+    others = await _other_series(session, [m["book_id"] for m in matched], series.id)
+    for m in matched:
+        m["other_series"] = others.get(m["book_id"], [])
+    return matched
+
+
+async def _other_series(
+    session: AsyncSession, book_ids: list[uuid.UUID], exclude: uuid.UUID
+) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    if not book_ids:
+        return {}
+    rows = await session.execute(
+        select(BookSeries.book_id, Series.id, Series.name, BookSeries.position)
+        .join(Series, Series.id == BookSeries.series_id)
+        .where(BookSeries.book_id.in_(book_ids), Series.id != exclude)
+        .order_by(Series.name)
+    )
+    out: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    for book_id, sid, name, position in rows.all():
+        out.setdefault(book_id, []).append({"series_id": sid, "series_name": name, "position": float(position)})
+    return out
+
+
+async def _checked_matches(
+    session: AsyncSession, library_id: uuid.UUID, matches: list[Match]
+) -> list[tuple[uuid.UUID, Decimal]]:
+    """Validate every (book, position) before writing any: upstream applies rows until one fails."""
+    parsed = [(_book_id(m.book_id, f"invalid book_id: {m.book_id}"), _position(m.position)) for m in matches]
+    wanted = {b for b, _ in parsed}
+    found = set(
+        (await session.execute(select(Book.id).where(Book.id.in_(wanted), Book.library_id == library_id))).scalars()
+    ) if wanted else set()  # fmt: skip
+    missing = [b for b in wanted if b not in found]
+    if missing:
+        raise NotFound(f"book not found: {missing[0]}")
+    return parsed
+
+
+async def match_apply(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID, matches: list[Match]) -> int:
+    await get(session, library_id, series_id)
+    parsed = await _checked_matches(session, library_id, matches)
+    for book_id, position in parsed:
+        await _upsert(session, series_id, book_id, position)
+    return len(parsed)
+
+
+async def bulk_create(
+    session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: BulkCreate
+) -> dict[str, Any]:
+    plan = []
+    for item in body.series:
+        if not item.name.strip() or not item.books:
+            continue
+        if len(item.name.strip()) > 256:
+            raise BadRequest("name must be at most 256 characters")
+        plan.append((item.name.strip(), await _checked_matches(session, library_id, item.books)))
+    created = []
+    for name, members in plan:
+        series = Series(library_id=library_id, created_by=user_id, name=name, status="ongoing", genres=[])
+        session.add(series)
+        await session.flush()
+        for book_id, position in members:
+            await _upsert(session, series.id, book_id, position)
+        created.append(series)
+    return {"created": len(created), "series": await _shape(session, created)}

@@ -1,0 +1,164 @@
+"""Shelves of a library and the books on them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.books import service as books
+from librarium.db.base import utcnow
+from librarium.errors import BadRequest, NotFound
+from librarium.kit.schema import Body, Str
+from librarium.models import BookShelf, Shelf, ShelfTag
+from librarium.tags import service as tags
+
+FAVOURITES = "Favourites"
+
+
+class ShelfWrite(Body):
+    name: Str = ""
+    description: Str = ""
+    color: Str = ""
+    icon: Str = ""
+    display_order: int = 0
+    tag_ids: list[Str] | None = None
+
+
+async def _shape(session: AsyncSession, rows: list[Shelf]) -> list[dict[str, Any]]:
+    ids = [s.id for s in rows]
+    if not ids:
+        return []
+    count_stmt = (
+        select(BookShelf.shelf_id, func.count()).where(BookShelf.shelf_id.in_(ids)).group_by(BookShelf.shelf_id)
+    )
+    counts = {sid: n for sid, n in (await session.execute(count_stmt)).all()}
+    tag_refs = await tags.refs(session, ShelfTag, "shelf_id", ids)
+    return [
+        {
+            "id": s.id,
+            "library_id": s.library_id,
+            "name": s.name,
+            "description": s.description or "",
+            "color": s.color or "",
+            "icon": s.icon or "",
+            "display_order": s.display_order,
+            "book_count": int(counts.get(s.id, 0)),
+            "tags": tag_refs.get(s.id, []),
+            "created_at": s.created_at,
+            "updated_at": s.updated_at,
+        }
+        for s in rows
+    ]
+
+
+def _ordered(stmt: Any) -> Any:
+    return stmt.order_by(Shelf.display_order, func.lower(Shelf.name), Shelf.id)
+
+
+async def list_shelves(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[dict[str, Any]]:
+    stmt = select(Shelf).where(Shelf.library_id == library_id)
+    if search:
+        stmt = stmt.where(func.lower(Shelf.name).contains(search.lower(), autoescape=True))
+    if tag:
+        stmt = stmt.where(tags.has_tag_named(ShelfTag, Shelf.id, tag))
+    return await _shape(session, list((await session.execute(_ordered(stmt))).scalars()))
+
+
+async def get(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID) -> Shelf:
+    shelf = await session.get(Shelf, shelf_id)
+    if shelf is None or shelf.library_id != library_id:
+        raise NotFound("shelf not found")
+    return shelf
+
+
+def _apply(shelf: Shelf, body: ShelfWrite) -> None:
+    name = body.name.strip()
+    if not name:
+        raise BadRequest("name is required")
+    for field, limit in (("name", 128), ("color", 16), ("icon", 64)):
+        if len(getattr(body, field)) > limit:
+            raise BadRequest(f"{field} must be at most {limit} characters")
+    shelf.name = name
+    shelf.description = body.description or None
+    shelf.color = body.color or None
+    shelf.icon = body.icon or None
+    shelf.display_order = body.display_order
+
+
+async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: ShelfWrite) -> dict[str, Any]:
+    shelf = Shelf(library_id=library_id, created_by=user_id)
+    _apply(shelf, body)
+    tag_ids = await tags.resolve_ids(session, library_id, body.tag_ids or [])
+    session.add(shelf)
+    await session.flush()
+    await tags.replace_links(session, ShelfTag, "shelf_id", shelf.id, tag_ids)
+    return (await _shape(session, [shelf]))[0]
+
+
+async def create_favourites(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    """Every new library starts with a "Favourites" shelf (an ordinary shelf: it can be deleted)."""
+    session.add(Shelf(library_id=library_id, created_by=user_id, name=FAVOURITES, icon="⭐", display_order=0))
+    await session.flush()
+
+
+async def update(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID, body: ShelfWrite) -> dict[str, Any]:
+    shelf = await get(session, library_id, shelf_id)
+    _apply(shelf, body)
+    shelf.updated_at = utcnow()
+    if body.tag_ids is not None:
+        ids = await tags.resolve_ids(session, library_id, body.tag_ids)
+        await tags.replace_links(session, ShelfTag, "shelf_id", shelf.id, ids)
+    await session.flush()
+    return (await _shape(session, [shelf]))[0]
+
+
+async def delete(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID) -> None:
+    await session.delete(await get(session, library_id, shelf_id))
+    await session.flush()
+
+
+async def shelf_books(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID) -> list[dict[str, Any]]:
+    await get(session, library_id, shelf_id)
+    stmt = (
+        select(BookShelf.book_id)
+        .where(BookShelf.shelf_id == shelf_id)
+        .order_by(BookShelf.added_at.desc(), BookShelf.book_id)
+    )
+    return await books.books_of(session, list((await session.execute(stmt)).scalars()), None)
+
+
+def _book_id(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise BadRequest("invalid book_id") from exc
+
+
+async def add_book(
+    session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID, raw_book_id: str, user_id: uuid.UUID
+) -> None:
+    book_id = _book_id(raw_book_id)
+    await get(session, library_id, shelf_id)
+    await books.get(session, library_id, book_id)
+    if await session.get(BookShelf, (book_id, shelf_id)) is None:
+        session.add(BookShelf(book_id=book_id, shelf_id=shelf_id, added_by=user_id))
+        await session.flush()
+
+
+async def remove_book(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID, book_id: uuid.UUID) -> None:
+    await get(session, library_id, shelf_id)
+    link = await session.get(BookShelf, (book_id, shelf_id))
+    if link is None:
+        raise NotFound("book not on shelf")
+    await session.delete(link)
+    await session.flush()
+
+
+async def of_book(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> list[dict[str, Any]]:
+    await books.get(session, library_id, book_id)
+    on = select(BookShelf.shelf_id).where(BookShelf.book_id == book_id)
+    stmt = _ordered(select(Shelf).where(Shelf.library_id == library_id, Shelf.id.in_(on)))
+    return await _shape(session, list((await session.execute(stmt)).scalars()))
