@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from librarium.db import migrate
-from librarium.db.migrate import include_name
 from librarium.db.engine import make_engine
+from librarium.db.migrate import include_name
 from librarium.models import Base
 from tests.fixtures.db import BACKENDS, fresh_database
 
@@ -28,7 +28,9 @@ async def _diff(url: str) -> list:
     try:
         async with engine.connect() as conn:
             return await conn.run_sync(
-                lambda c: compare_metadata(MigrationContext.configure(c, opts={"include_name": include_name}), Base.metadata)
+                lambda c: compare_metadata(
+                    MigrationContext.configure(c, opts={"include_name": include_name}), Base.metadata
+                )
             )
     finally:
         await engine.dispose()

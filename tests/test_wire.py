@@ -71,11 +71,11 @@ async def test_security_headers(api):
     assert r.headers["referrer-policy"]
 
 
-# Spec operations that later issues bring (providers, jobs, AI, files, series, shelves, loans, imports).
+# Spec operations that later issues bring (providers, jobs, AI, files, series volume sync, imports).
 LATER = (
     "/admin/connections", "/admin/jobs", "/admin/providers", "/lookup", "/me/", "/imports", "/enrichment-batches",
-    "/bulk/", "/cover", "/photo", "/metadata/", "/files", "/storage-locations", "/browse-uploads", "/series",
-    "/shelves", "/loans", "/libraries/{library_id}/imports",
+    "/bulk/", "/cover", "/photo", "/metadata/", "/files", "/storage-locations", "/browse-uploads",
+    "/volumes/sync", "/libraries/{library_id}/imports",
 )  # fmt: skip
 
 
@@ -109,3 +109,16 @@ async def test_timestamps_are_utc_rfc3339(api):
     lib = await api.library(admin)
     assert lib["created_at"].endswith("Z")
     assert lib["created_at"] == lib["updated_at"]
+
+
+async def test_openapi_lists_the_dashboard(api):
+    paths = (await api.get("/api/openapi.json")).json()["paths"]
+    for name in (
+        "currently-reading",
+        "recently-added",
+        "picks-of-the-day",
+        "recently-finished",
+        "continue-series",
+        "stats",
+    ):
+        assert "get" in paths[f"/api/v1/dashboard/{name}"]

@@ -85,7 +85,7 @@ async def list_loans(
         haystack = func.lower(Loan.loaned_to + " " + Book.title)
         stmt = stmt.where(haystack.contains(search.lower(), autoescape=True))
     if tag:
-        stmt = stmt.where(tags.has_tag_named(LoanTag, Loan.id, tag))
+        stmt = stmt.where(tags.has_tag_named(LoanTag, "loan_id", Loan.id, tag))
     stmt = stmt.order_by(Loan.loaned_at.desc(), Loan.created_at.desc(), Loan.id)
     return await _shape(session, [(loan, title) for loan, title in (await session.execute(stmt)).all()])
 

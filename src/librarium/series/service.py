@@ -75,7 +75,7 @@ async def list_series(session: AsyncSession, library_id: uuid.UUID, search: str,
     if search:
         stmt = stmt.where(func.lower(Series.name).contains(search.lower(), autoescape=True))
     if tag:
-        stmt = stmt.where(tags.has_tag_named(SeriesTag, Series.id, tag))
+        stmt = stmt.where(tags.has_tag_named(SeriesTag, "series_id", Series.id, tag))
     rows = list((await session.execute(stmt.order_by(func.lower(Series.name), Series.id))).scalars())
     return await _shape(session, rows)
 

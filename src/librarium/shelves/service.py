@@ -63,7 +63,7 @@ async def list_shelves(session: AsyncSession, library_id: uuid.UUID, search: str
     if search:
         stmt = stmt.where(func.lower(Shelf.name).contains(search.lower(), autoescape=True))
     if tag:
-        stmt = stmt.where(tags.has_tag_named(ShelfTag, Shelf.id, tag))
+        stmt = stmt.where(tags.has_tag_named(ShelfTag, "shelf_id", Shelf.id, tag))
     return await _shape(session, list((await session.execute(_ordered(stmt))).scalars()))
 
 

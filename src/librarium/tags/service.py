@@ -142,10 +142,7 @@ async def refs(
     return out
 
 
-def has_tag_named(link: Any, owner_column: Any, name: str) -> Any:
-    """SQL condition: the owner row has a tag called `name` (case-insensitive)."""
-    return owner_column.in_(
-        select(getattr(link, owner_column.key))
-        .join(Tag, Tag.id == link.tag_id)
-        .where(func.lower(Tag.name) == name.lower())
-    )
+def has_tag_named(link: Any, owner_column: str, owner_id: Any, name: str) -> Any:
+    """SQL condition: the owner row (series, shelf, loan) has a tag called `name` (case-insensitive)."""
+    tagged = select(getattr(link, owner_column)).join(Tag, Tag.id == link.tag_id)
+    return owner_id.in_(tagged.where(func.lower(Tag.name) == name.lower()))
