@@ -29,6 +29,7 @@ from librarium.db import migrate
 from librarium.db.engine import make_engine, make_sessionmaker
 from librarium.editions.router import router as editions_router
 from librarium.errors import install_error_handlers
+from librarium.files.router import router as files_router
 from librarium.genres.router import router as genres_router
 from librarium.libraries.router import router as libraries_router
 from librarium.loans.router import router as loans_router
@@ -108,6 +109,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         shelves_router,
         loans_router,
         dashboard_router,
+        files_router,
     )
     for router in routers:
         api.include_router(router)

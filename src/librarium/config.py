@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     cover_storage_path: Path | None = Field(None, validation_alias=_env("COVER_STORAGE_PATH"))
     ebook_storage_path: Path | None = Field(None, validation_alias=_env("EBOOK_STORAGE_PATH"))
     audiobook_storage_path: Path | None = Field(None, validation_alias=_env("AUDIOBOOK_STORAGE_PATH"))
+    max_cover_mb: float = Field(10, validation_alias=_env("MAX_COVER_MB"))
+    max_upload_mb: float = Field(4096, validation_alias=_env("MAX_UPLOAD_MB"))
+    allow_private_fetch: bool = Field(False, validation_alias=_env("ALLOW_PRIVATE_FETCH"))
+    # Folders storage locations may point into (os.pathsep-separated); empty = the data directory only.
+    storage_roots: str = Field("", validation_alias=_env("STORAGE_ROOTS"))
     ebook_path_template: str = Field("{title}", validation_alias=_env("EBOOK_PATH_TEMPLATE"))
     audiobook_path_template: str = Field("{title}", validation_alias=_env("AUDIOBOOK_PATH_TEMPLATE"))
 
@@ -113,6 +118,11 @@ class Settings(BaseSettings):
     @property
     def audiobooks_dir(self) -> Path:
         return self.audiobook_storage_path or self.data_dir / "media" / "audiobooks"
+
+    @property
+    def allowed_storage_roots(self) -> list[Path]:
+        roots = [Path(p) for p in self.storage_roots.split(os.pathsep) if p.strip()]
+        return [p.resolve() for p in (roots or [self.data_dir])]
 
     def resolve_jwt_secret(self) -> str:
         """The signing key. Never empty.

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
 from librarium.auth.deps import Caller, Session, can
 from librarium.books import service as books
 from librarium.editions import service
 from librarium.editions.schemas import EditionRead, EditionWrite, InteractionRead, InteractionWrite
+from librarium.files import edition_files
 from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
 from librarium.kit.schema import Envelope
 
@@ -22,10 +23,20 @@ EDITION = BOOK + "/editions/{edition_id}"
 
 @router.get(BOOK + "/editions", response_model=Envelope[list[EditionRead]])
 async def list_editions(
-    library_id: uuid.UUID, book_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session
+    library_id: uuid.UUID,
+    book_id: uuid.UUID,
+    request: Request,
+    _: Annotated[Caller, can("books:read")],
+    session: Session,
 ) -> Any:
     book = await books.get(session, library_id, book_id)
-    return ok(await service.list_for_book(session, book))
+    rows = await service.list_for_book(session, book)
+    files = await edition_files.for_editions(
+        session, request.app.state.settings, await service.editions_of(session, book)
+    )
+    for row in rows:
+        row["files"] = files.get(row["id"], [])
+    return ok(rows)
 
 
 @router.post(BOOK + "/editions", status_code=201, response_model=Envelope[EditionRead])

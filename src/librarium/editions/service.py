@@ -173,6 +173,10 @@ async def list_for_book(session: AsyncSession, book: Book) -> list[dict[str, Any
     return [shape(e, name or "") for e, name in (await session.execute(stmt)).all()]
 
 
+async def editions_of(session: AsyncSession, book: Book) -> list[BookEdition]:
+    return list((await session.execute(select(BookEdition).where(BookEdition.book_id == book.id))).scalars())
+
+
 async def create(session: AsyncSession, book: Book, body: EditionWrite) -> dict[str, Any]:
     edition = await add(session, book, body)
     return shape(edition, await _narrator_name(session, edition))

@@ -11,6 +11,7 @@ from librarium.models.catalog import (
 )
 from librarium.models.circulation import Loan, LoanTag, SeriesTag, ShelfTag
 from librarium.models.editions import BookEdition, UserBookInteraction
+from librarium.models.files import EditionFile, StorageLocation
 from librarium.models.libraries import Library, LibraryMembership, MemberTag, Tag
 from librarium.models.organisation import BookSeries, BookShelf, CoverImage, Series, SeriesVolume, Shelf
 from librarium.models.rbac import Permission, Role, RolePermission
@@ -27,6 +28,7 @@ __all__ = [
     "BookShelf",
     "BookTag",
     "Contributor",
+    "EditionFile",
     "ContributorWork",
     "CoverImage",
     "Series",
@@ -34,6 +36,7 @@ __all__ = [
     "SeriesVolume",
     "Shelf",
     "ShelfTag",
+    "StorageLocation",
     "UserBookInteraction",
     "Genre",
     "Library",

@@ -1,0 +1,110 @@
+"""Book covers and contributor photos: one current image per entity, stored under the covers folder."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.config import Settings
+from librarium.errors import NotFound
+from librarium.files import fetch as fetcher
+from librarium.files.images import check_image
+from librarium.files.paths import temp_path
+from librarium.models import CoverImage
+
+KINDS = {"book": "books", "contributor": "contributors"}
+
+
+def folder(settings: Settings, entity_type: str, entity_id: uuid.UUID) -> Path:
+    return settings.covers_dir / KINDS[entity_type] / str(entity_id)
+
+
+async def current(session: AsyncSession, entity_type: str, entity_id: uuid.UUID) -> CoverImage | None:
+    stmt = (
+        select(CoverImage)
+        .where(
+            CoverImage.entity_type == entity_type, CoverImage.entity_id == entity_id, CoverImage.is_primary.is_(True)
+        )
+        .order_by(CoverImage.created_at.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def path_of(
+    session: AsyncSession, settings: Settings, entity_type: str, entity_id: uuid.UUID
+) -> tuple[Path, CoverImage]:
+    row = await current(session, entity_type, entity_id)
+    if row is None:
+        raise NotFound("no image")
+    path = folder(settings, entity_type, entity_id) / row.filename
+    if not path.is_file():
+        raise NotFound("no image")
+    return path, row
+
+
+async def store(
+    session: AsyncSession,
+    settings: Settings,
+    entity_type: str,
+    entity_id: uuid.UUID,
+    data: bytes,
+    user_id: uuid.UUID,
+    source_url: str | None = None,
+) -> CoverImage:
+    """Validate `data` as an image, write it atomically, and make it the entity's only image."""
+    mime, ext = check_image(data)
+    directory = folder(settings, entity_type, entity_id)
+    directory.mkdir(parents=True, exist_ok=True)
+    image_id = uuid.uuid4()
+    final = directory / f"{image_id}{ext}"
+    temp = temp_path(directory)
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, final)
+    finally:
+        temp.unlink(missing_ok=True)
+    old = await _all(session, entity_type, entity_id)
+    row = CoverImage(
+        id=image_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        filename=final.name,
+        mime_type=mime,
+        file_size=len(data),
+        is_primary=True,
+        source_url=source_url,
+        created_by=user_id,
+    )
+    session.add(row)
+    for previous in old:
+        await session.delete(previous)
+    await session.flush()
+    for previous in old:
+        (directory / previous.filename).unlink(missing_ok=True)
+    return row
+
+
+async def _all(session: AsyncSession, entity_type: str, entity_id: uuid.UUID) -> list[CoverImage]:
+    stmt = select(CoverImage).where(CoverImage.entity_type == entity_type, CoverImage.entity_id == entity_id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def remove(session: AsyncSession, settings: Settings, entity_type: str, entity_id: uuid.UUID) -> None:
+    rows = await _all(session, entity_type, entity_id)
+    for row in rows:
+        await session.delete(row)
+    await session.flush()
+    for row in rows:
+        (folder(settings, entity_type, entity_id) / row.filename).unlink(missing_ok=True)
+
+
+async def download(url: str, settings: Settings) -> bytes:
+    """Fetch an image (SSRF-checked); raises before any database write happens."""
+    data, _ = await fetcher.fetch(url, int(settings.max_cover_mb * 1024 * 1024), settings.allow_private_fetch)
+    check_image(data)
+    return data

@@ -1,0 +1,230 @@
+"""Files of an edition: uploads (written by us, under the upload roots), links to files that already exist
+in a storage location, downloads with byte ranges, and deletes that never remove a file we did not write."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.config import Settings
+from librarium.errors import BadRequest, NotFound
+from librarium.files import content, paths
+from librarium.files.upload import receive_file
+from librarium.models import Book, BookContributor, BookEdition, Contributor, EditionFile, StorageLocation
+
+
+def upload_root(settings: Settings, edition: BookEdition) -> Path:
+    return settings.audiobooks_dir if edition.format == "audiobook" else settings.ebooks_dir
+
+
+def _template(settings: Settings, edition: BookEdition) -> str:
+    return settings.audiobook_path_template if edition.format == "audiobook" else settings.ebook_path_template
+
+
+async def _template_values(session: AsyncSession, book: Book, edition: BookEdition) -> dict[str, str]:
+    people = (
+        await session.execute(
+            select(Contributor.name, BookContributor.role)
+            .join(Contributor, Contributor.id == BookContributor.contributor_id)
+            .where(BookContributor.book_id == book.id)
+            .order_by(BookContributor.display_order, Contributor.name)
+        )
+    ).all()
+    author = next((n for n, r in people if r.lower() == "author"), people[0][0] if people else "")
+    primary_date = (
+        await session.execute(
+            select(BookEdition.publish_date).where(BookEdition.book_id == book.id, BookEdition.is_primary.is_(True))
+        )
+    ).scalar()
+    published = primary_date or edition.publish_date
+    return {
+        "title": book.title,
+        "author": author,
+        "year": str(published.year) if published else "",
+        "isbn13": edition.isbn_13 or "",
+        "isbn10": edition.isbn_10 or "",
+        "edition": edition.edition_name or "",
+    }
+
+
+def shape(row: EditionFile, root: Path) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "edition_id": row.edition_id,
+        "file_format": row.file_format,
+        "file_name": row.file_name,
+        "file_path": row.file_path,
+        "root_path": str(root),
+        "storage_location_id": row.storage_location_id,
+        "file_size": row.file_size,
+        "display_order": row.display_order,
+        "created_at": row.created_at,
+    }
+
+
+async def _root_of(session: AsyncSession, settings: Settings, row: EditionFile, edition: BookEdition) -> Path:
+    if row.storage_location_id is not None:
+        location = await session.get(StorageLocation, row.storage_location_id)
+        if location is not None:
+            return Path(location.root_path)
+    return upload_root(settings, edition)
+
+
+async def for_editions(
+    session: AsyncSession, settings: Settings, editions: list[BookEdition]
+) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """Files of these editions (ordered), as the edition list shows them."""
+    by_id = {e.id: e for e in editions}
+    if not by_id:
+        return {}
+    rows = (
+        await session.execute(
+            select(EditionFile, StorageLocation.root_path)
+            .outerjoin(StorageLocation, StorageLocation.id == EditionFile.storage_location_id)
+            .where(EditionFile.edition_id.in_(by_id))
+            .order_by(EditionFile.display_order, EditionFile.created_at)
+        )
+    ).all()
+    out: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    for row, location_root in rows:
+        root = Path(location_root) if location_root else upload_root(settings, by_id[row.edition_id])
+        out.setdefault(row.edition_id, []).append(shape(row, root))
+    return out
+
+
+async def _next_order(session: AsyncSession, edition_id: uuid.UUID) -> int:
+    top = (
+        await session.execute(select(func.max(EditionFile.display_order)).where(EditionFile.edition_id == edition_id))
+    ).scalar()
+    return 0 if top is None else int(top) + 1
+
+
+async def upload(
+    session: AsyncSession, settings: Settings, request: Request, book: Book, edition: BookEdition
+) -> dict[str, Any]:
+    root = upload_root(settings, edition)
+    directory = root / paths.render_template(
+        _template(settings, edition), await _template_values(session, book, edition)
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    received = await receive_file(
+        request, "file", lambda: paths.temp_path(directory), int(settings.max_upload_mb * 1024 * 1024)
+    )
+    temp = received.path
+    assert temp is not None
+    try:
+        ext = paths.check_extension(received.filename)
+        if not content.matches(temp, ext):
+            raise BadRequest(f"file content does not match its .{ext} extension")
+        stem = paths.sanitise(os.path.splitext(os.path.basename(received.filename.replace("\\", "/")))[0])
+        final = _claim(directory, stem, ext)
+        os.replace(temp, final)
+    finally:
+        temp.unlink(missing_ok=True)
+    row = EditionFile(
+        edition_id=edition.id,
+        file_format=ext,
+        file_name=os.path.basename(received.filename.replace("\\", "/")) or final.name,
+        file_path=paths.relative_to(root, final),
+        storage_location_id=None,
+        file_size=received.size,
+        display_order=await _next_order(session, edition.id),
+        owned=True,
+    )
+    session.add(row)
+    try:
+        await session.flush()
+    except Exception:
+        final.unlink(missing_ok=True)  # nothing half-done left behind
+        raise
+    return shape(row, root)
+
+
+def _claim(directory: Path, stem: str, ext: str) -> Path:
+    """Reserve a free `stem.ext` (or `stem (n).ext`) atomically, so concurrent uploads never collide."""
+    for _ in range(1000):
+        candidate = paths.free_name(directory, stem, ext)
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            return candidate
+        except FileExistsError:
+            continue
+    raise BadRequest("could not find a free file name")
+
+
+async def link(
+    session: AsyncSession, library_id: uuid.UUID, edition: BookEdition, location_id: str, file_path: str
+) -> dict[str, Any]:
+    try:
+        loc_id = uuid.UUID(location_id)
+    except ValueError as exc:
+        raise BadRequest("invalid storage_location_id") from exc
+    if not file_path.strip():
+        raise BadRequest("file_path is required")
+    location = await session.get(StorageLocation, loc_id)
+    if location is None or location.library_id != library_id:
+        raise NotFound("storage location not found")
+    root = Path(location.root_path)
+    try:
+        target = paths.inside(root, file_path.strip().lstrip("/"))
+    except BadRequest as exc:
+        raise BadRequest("path outside storage location") from exc
+    if target.is_dir():
+        raise BadRequest("path is a directory, not a file")
+    if not target.is_file():
+        raise BadRequest(f"file not found: {file_path}")
+    ext = paths.check_extension(target.name)
+    row = EditionFile(
+        edition_id=edition.id,
+        file_format=ext,
+        file_name=target.name,
+        file_path=paths.relative_to(root, target),
+        storage_location_id=location.id,
+        file_size=target.stat().st_size,
+        display_order=await _next_order(session, edition.id),
+        owned=False,
+    )
+    session.add(row)
+    await session.flush()
+    return shape(row, root)
+
+
+async def get(session: AsyncSession, edition: BookEdition, file_id: uuid.UUID) -> EditionFile:
+    row = await session.get(EditionFile, file_id)
+    if row is None or row.edition_id != edition.id:  # upstream does not check the edition
+        raise NotFound("file not found")
+    return row
+
+
+async def locate(
+    session: AsyncSession, settings: Settings, edition: BookEdition, file_id: uuid.UUID
+) -> tuple[Path, EditionFile]:
+    row = await get(session, edition, file_id)
+    root = await _root_of(session, settings, row, edition)
+    try:
+        path = paths.inside(root, row.file_path)
+    except BadRequest as exc:
+        raise NotFound("file not found") from exc
+    if not path.is_file():
+        raise NotFound("file not found")
+    return path, row
+
+
+async def delete(session: AsyncSession, settings: Settings, edition: BookEdition, file_id: uuid.UUID) -> None:
+    row = await get(session, edition, file_id)
+    root = await _root_of(session, settings, row, edition)
+    owned = row.owned and row.storage_location_id is None
+    await session.delete(row)
+    await session.flush()
+    # Upstream deletes any file under the upload root, including ones that were only linked: data loss.
+    # We delete only what we wrote ourselves.
+    if owned:
+        with contextlib.suppress(BadRequest):
+            paths.inside(root, row.file_path).unlink(missing_ok=True)

@@ -1,0 +1,126 @@
+"""Storage locations: folders on the server that a library's files may be linked from."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.config import Settings
+from librarium.db.base import utcnow
+from librarium.errors import BadRequest, NotFound
+from librarium.files import paths
+from librarium.kit.schema import Body, Str
+from librarium.models import StorageLocation
+
+
+class LocationWrite(Body):
+    name: Str = ""
+    root_path: Str = ""
+    media_format: Str = ""
+    path_template: Str = ""
+
+
+def shape(row: StorageLocation) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "library_id": row.library_id,
+        "name": row.name,
+        "root_path": row.root_path,
+        "media_format": row.media_format,
+        "path_template": row.path_template,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
+
+
+async def list_locations(session: AsyncSession, library_id: uuid.UUID) -> list[dict[str, Any]]:
+    stmt = select(StorageLocation).where(StorageLocation.library_id == library_id).order_by(StorageLocation.name)
+    return [shape(r) for r in (await session.execute(stmt)).scalars()]
+
+
+def _check(settings: Settings, body: LocationWrite) -> str:
+    if not body.name.strip() or not body.root_path.strip() or not body.media_format.strip():
+        raise BadRequest("name, root_path, and media_format are required")
+    if len(body.name) > 128 or len(body.media_format) > 32 or len(body.path_template) > 512:
+        raise BadRequest("name, media_format or path_template is too long")
+    root = Path(body.root_path.strip())
+    if not root.is_absolute():
+        raise BadRequest("root_path must be an absolute path")
+    resolved = root.resolve()
+    # Upstream lets any editor point a location at "/" and then read every file on the server.
+    if not any(resolved == allowed or allowed in resolved.parents for allowed in settings.allowed_storage_roots):
+        raise BadRequest("root_path must be inside an allowed storage root (LIBRARIUM_STORAGE_ROOTS)")
+    if not resolved.is_dir():
+        raise BadRequest(f"directory not found: {body.root_path.strip()}")
+    return str(resolved)
+
+
+async def create(
+    session: AsyncSession, settings: Settings, library_id: uuid.UUID, body: LocationWrite
+) -> dict[str, Any]:
+    root = _check(settings, body)
+    row = StorageLocation(
+        library_id=library_id,
+        name=body.name.strip(),
+        root_path=root,
+        media_format=body.media_format.strip(),
+        path_template=body.path_template or "{title}",
+    )
+    session.add(row)
+    await session.flush()
+    return shape(row)
+
+
+async def get(session: AsyncSession, library_id: uuid.UUID, location_id: uuid.UUID) -> StorageLocation:
+    row = await session.get(StorageLocation, location_id)
+    if row is None or row.library_id != library_id:
+        raise NotFound("storage location not found")
+    return row
+
+
+async def update(
+    session: AsyncSession, settings: Settings, library_id: uuid.UUID, location_id: uuid.UUID, body: LocationWrite
+) -> dict[str, Any]:
+    root = _check(settings, body)
+    row = await get(session, library_id, location_id)
+    row.name, row.root_path = body.name.strip(), root
+    row.media_format, row.path_template = body.media_format.strip(), body.path_template
+    row.updated_at = utcnow()
+    await session.flush()
+    return shape(row)
+
+
+async def delete(session: AsyncSession, library_id: uuid.UUID, location_id: uuid.UUID) -> None:
+    await session.delete(await get(session, library_id, location_id))
+    await session.flush()
+
+
+async def browse(
+    session: AsyncSession, library_id: uuid.UUID, location_id: uuid.UUID, path: str
+) -> list[dict[str, Any]]:
+    row = await get(session, library_id, location_id)
+    try:
+        return paths.listing(Path(row.root_path), path.strip().strip("/"))
+    except BadRequest as exc:
+        raise BadRequest("path outside storage location") from exc
+    except FileNotFoundError as exc:
+        raise BadRequest(f"directory not found: {path.strip() or '/'}") from exc
+    except OSError as exc:
+        raise BadRequest(f"reading directory: {exc.strerror}") from exc
+
+
+def browse_uploads(settings: Settings, fmt: str, path: str) -> dict[str, Any]:
+    if fmt not in ("ebook", "audiobook", "digital"):
+        raise BadRequest("format must be ebook or audiobook")
+    root = settings.audiobooks_dir if fmt == "audiobook" else settings.ebooks_dir
+    try:
+        entries = paths.listing(root, path.strip().strip("/"))
+    except BadRequest as exc:
+        raise BadRequest("path outside upload directory") from exc
+    except OSError:
+        entries = []
+    return {"root_path": str(root), "entries": entries}

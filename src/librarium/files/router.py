@@ -1,0 +1,297 @@
+"""Covers, contributor photos, edition files and storage locations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Request, Response
+
+from librarium.auth.deps import Caller, CurrentCaller, Session, can
+from librarium.books import service as books
+from librarium.config import Settings
+from librarium.contributors import service as contributors
+from librarium.db.base import utcnow
+from librarium.editions import service as editions
+from librarium.errors import BadRequest
+from librarium.files import covers, edition_files, locations, paths
+from librarium.files.serve import file_response
+from librarium.files.upload import receive_file
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
+from librarium.kit.schema import Body, Envelope, Read, Str
+
+router = api_router()
+BOOK = "/libraries/{library_id}/books/{book_id}"
+FILES = BOOK + "/editions/{edition_id}/files"
+LOCATIONS = "/libraries/{library_id}/storage-locations"
+IMAGE_CACHE = "private, max-age=31536000, immutable"  # URLs carry ?v=, so a new image is a new URL
+Updater = Annotated[Caller, can("books:update")]
+Reader = Annotated[Caller, can("books:read")]
+IMAGE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}, "image/gif": {}}}
+}
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+class FetchBody(Body):
+    url: Str = ""
+
+
+class LinkBody(Body):
+    storage_location_id: Str = ""
+    file_path: Str = ""
+
+
+class EditionFileRead(Read):
+    id: uuid.UUID
+    edition_id: uuid.UUID
+    file_format: str
+    file_name: str
+    file_path: str
+    root_path: str
+    storage_location_id: uuid.UUID | None
+    file_size: int | None
+    display_order: int
+    created_at: datetime
+
+
+class LocationRead(Read):
+    id: uuid.UUID
+    library_id: uuid.UUID
+    name: str
+    root_path: str
+    media_format: str
+    path_template: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class BrowseEntry(Read):
+    name: str
+    path: str
+    is_dir: bool
+    is_bookable: bool
+    size: int | None = None
+    ext: str | None = None
+
+
+class UploadListing(Read):
+    root_path: str
+    entries: list[dict[str, Any]]
+
+
+async def _image_upload(request: Request, field: str) -> bytes:
+    settings = _settings(request)
+    settings.covers_dir.mkdir(parents=True, exist_ok=True)
+    limit = int(settings.max_cover_mb * 1024 * 1024)
+    received = await receive_file(request, field, lambda: paths.temp_path(settings.covers_dir), limit)
+    assert received.path is not None
+    try:
+        return received.path.read_bytes()
+    finally:
+        received.path.unlink(missing_ok=True)
+
+
+# --- book covers ----------------------------------------------------------------------------------
+
+
+@router.get(BOOK + "/cover", tags=["covers"], response_class=Response, responses=IMAGE)
+async def get_cover(
+    library_id: uuid.UUID, book_id: uuid.UUID, request: Request, _: Reader, session: Session
+) -> Response:
+    await books.get(session, library_id, book_id)
+    path, row = await covers.path_of(session, _settings(request), "book", book_id)
+    return file_response(request, path, row.mime_type, etag=str(row.id), cache_control=IMAGE_CACHE)
+
+
+@router.put(BOOK + "/cover", tags=["covers"], status_code=204, responses=NO_CONTENT, response_class=Response)
+async def put_cover(
+    library_id: uuid.UUID, book_id: uuid.UUID, request: Request, caller: Updater, session: Session
+) -> Response:
+    book = await books.get(session, library_id, book_id)
+    data = await _image_upload(request, "cover")
+    await covers.store(session, _settings(request), "book", book.id, data, caller.id)
+    book.updated_at = utcnow()  # changes cover_url's ?v= and the fingerprint
+    return no_content()
+
+
+@router.post(BOOK + "/cover/fetch", tags=["covers"], status_code=204, responses=NO_CONTENT, response_class=Response)
+async def fetch_cover(
+    library_id: uuid.UUID, book_id: uuid.UUID, body: FetchBody, request: Request, caller: Updater, session: Session
+) -> Response:
+    if not body.url.strip():
+        raise BadRequest("url is required")
+    await books.get(session, library_id, book_id)
+    await session.rollback()  # no transaction stays open while we wait on another server
+    data = await covers.download(body.url.strip(), _settings(request))
+    book = await books.get(session, library_id, book_id)
+    await covers.store(session, _settings(request), "book", book.id, data, caller.id, source_url=body.url.strip()[:512])
+    book.updated_at = utcnow()
+    return no_content()
+
+
+@router.delete(BOOK + "/cover", tags=["covers"], status_code=204, responses=NO_CONTENT, response_class=Response)
+async def delete_cover(
+    library_id: uuid.UUID, book_id: uuid.UUID, request: Request, _: Updater, session: Session
+) -> Response:
+    book = await books.get(session, library_id, book_id)
+    await covers.remove(session, _settings(request), "book", book.id)
+    book.updated_at = utcnow()
+    return no_content()
+
+
+# --- contributor photos ---------------------------------------------------------------------------
+
+
+@router.get("/contributors/{contributor_id}/photo", tags=["contributors"], response_class=Response, responses=IMAGE)
+async def get_photo(contributor_id: uuid.UUID, request: Request, _: CurrentCaller, session: Session) -> Response:
+    await contributors.get(session, contributor_id)
+    path, row = await covers.path_of(session, _settings(request), "contributor", contributor_id)
+    return file_response(request, path, row.mime_type, etag=str(row.id), cache_control=IMAGE_CACHE)
+
+
+@router.put(
+    "/contributors/{contributor_id}/photo",
+    tags=["contributors"],
+    status_code=204,
+    responses=NO_CONTENT,
+    response_class=Response,
+)
+async def put_photo(contributor_id: uuid.UUID, request: Request, caller: CurrentCaller, session: Session) -> Response:
+    contributor = await contributors.get(session, contributor_id)
+    data = await _image_upload(request, "photo")
+    await covers.store(session, _settings(request), "contributor", contributor.id, data, caller.id)
+    contributor.updated_at = utcnow()  # upstream forgets this, so photo_url's ?v= never changed
+    return no_content()
+
+
+@router.delete(
+    "/contributors/{contributor_id}/photo",
+    tags=["contributors"],
+    status_code=204,
+    responses=NO_CONTENT,
+    response_class=Response,
+)
+async def delete_photo(contributor_id: uuid.UUID, request: Request, _: CurrentCaller, session: Session) -> Response:
+    contributor = await contributors.get(session, contributor_id)
+    await covers.remove(session, _settings(request), "contributor", contributor.id)
+    contributor.updated_at = utcnow()
+    return no_content()
+
+
+# --- edition files --------------------------------------------------------------------------------
+
+
+async def _edition(session: Any, library_id: uuid.UUID, book_id: uuid.UUID, edition_id: uuid.UUID) -> tuple[Any, Any]:
+    book = await books.get(session, library_id, book_id)
+    return book, await editions.get(session, book, edition_id)
+
+
+@router.post(FILES, tags=["editions"], status_code=201, response_model=Envelope[EditionFileRead])
+async def upload_file(
+    library_id: uuid.UUID, book_id: uuid.UUID, edition_id: uuid.UUID, request: Request, _: Updater, session: Session
+) -> Any:
+    book, edition = await _edition(session, library_id, book_id, edition_id)
+    return ok(await edition_files.upload(session, _settings(request), request, book, edition))
+
+
+@router.post(FILES + "/link", tags=["editions"], status_code=201, response_model=Envelope[EditionFileRead])
+async def link_file(
+    library_id: uuid.UUID,
+    book_id: uuid.UUID,
+    edition_id: uuid.UUID,
+    body: LinkBody,
+    _: Updater,
+    session: Session,
+) -> Any:
+    _book, edition = await _edition(session, library_id, book_id, edition_id)
+    return ok(await edition_files.link(session, library_id, edition, body.storage_location_id, body.file_path))
+
+
+@router.get(FILES + "/{file_id}", tags=["editions"], response_class=Response)
+async def download_file(
+    library_id: uuid.UUID,
+    book_id: uuid.UUID,
+    edition_id: uuid.UUID,
+    file_id: uuid.UUID,
+    request: Request,
+    _: Reader,
+    session: Session,
+) -> Response:
+    _book, edition = await _edition(session, library_id, book_id, edition_id)
+    path, row = await edition_files.locate(session, _settings(request), edition, file_id)
+    name = row.file_name or f"{row.id}.{row.file_format}"
+    media = paths.MEDIA_TYPES.get(row.file_format, "application/octet-stream")
+    tag = f"{row.id}-{path.stat().st_size}"
+    return file_response(request, path, media, etag=tag, cache_control="private, no-cache", download_name=name)
+
+
+@router.delete(FILES + "/{file_id}", tags=["editions"], status_code=204, responses=NO_CONTENT, response_class=Response)
+async def delete_file(
+    library_id: uuid.UUID,
+    book_id: uuid.UUID,
+    edition_id: uuid.UUID,
+    file_id: uuid.UUID,
+    request: Request,
+    _: Updater,
+    session: Session,
+) -> Response:
+    _book, edition = await _edition(session, library_id, book_id, edition_id)
+    await edition_files.delete(session, _settings(request), edition, file_id)
+    return no_content()
+
+
+# --- storage locations ----------------------------------------------------------------------------
+
+
+@router.get(LOCATIONS, tags=["storage-locations"], response_model=Envelope[list[LocationRead]])
+async def list_locations(library_id: uuid.UUID, _: Reader, session: Session) -> Any:
+    return ok(await locations.list_locations(session, library_id))
+
+
+@router.post(LOCATIONS, tags=["storage-locations"], status_code=201, response_model=Envelope[LocationRead])
+async def create_location(
+    library_id: uuid.UUID, body: locations.LocationWrite, request: Request, _: Updater, session: Session
+) -> Any:
+    return ok(await locations.create(session, _settings(request), library_id, body))
+
+
+@router.put(LOCATIONS + "/{location_id}", tags=["storage-locations"], response_model=Envelope[LocationRead])
+async def update_location(
+    library_id: uuid.UUID,
+    location_id: uuid.UUID,
+    body: locations.LocationWrite,
+    request: Request,
+    _: Updater,
+    session: Session,
+) -> Any:
+    return ok(await locations.update(session, _settings(request), library_id, location_id, body))
+
+
+@router.delete(
+    LOCATIONS + "/{location_id}",
+    tags=["storage-locations"],
+    status_code=204,
+    responses=NO_CONTENT,
+    response_class=Response,
+)
+async def delete_location(library_id: uuid.UUID, location_id: uuid.UUID, _: Updater, session: Session) -> Response:
+    await locations.delete(session, library_id, location_id)
+    return no_content()
+
+
+@router.get(LOCATIONS + "/{location_id}/browse", tags=["storage-locations"], response_model=Envelope[list[BrowseEntry]])
+async def browse_location(
+    library_id: uuid.UUID, location_id: uuid.UUID, _: Reader, session: Session, path: str = ""
+) -> Any:
+    return ok(await locations.browse(session, library_id, location_id, path))
+
+
+@router.get("/libraries/{library_id}/browse-uploads", tags=["editions"], response_model=Envelope[UploadListing])
+async def browse_uploads(library_id: uuid.UUID, request: Request, _: Reader, format: str = "", path: str = "") -> Any:
+    return ok(locations.browse_uploads(_settings(request), format, path))

@@ -1,0 +1,36 @@
+"""Files of editions (ebooks, comics, audiobooks) and the storage locations they may live in."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from librarium.db.base import Base, CreatedMixin, IdMixin, TimestampMixin
+
+
+class StorageLocation(IdMixin, TimestampMixin, Base):
+    __tablename__ = "storage_locations"
+
+    library_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("libraries.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    root_path: Mapped[str] = mapped_column(String(1024))
+    media_format: Mapped[str] = mapped_column(String(32))
+    path_template: Mapped[str] = mapped_column(String(512), default="{title}")
+
+
+class EditionFile(IdMixin, CreatedMixin, Base):
+    __tablename__ = "edition_files"
+
+    edition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("book_editions.id", ondelete="CASCADE"), index=True)
+    file_format: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str] = mapped_column(Text)
+    file_path: Mapped[str] = mapped_column(Text)
+    storage_location_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("storage_locations.id", ondelete="SET NULL"), index=True
+    )
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    display_order: Mapped[int] = mapped_column(default=0)
+    # True when the server wrote the file (an upload); only such files are ever deleted from disk.
+    owned: Mapped[bool] = mapped_column(default=False)
