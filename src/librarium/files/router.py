@@ -126,11 +126,12 @@ async def fetch_cover(
 ) -> Response:
     if not body.url.strip():
         raise BadRequest("url is required")
+    user_id = caller.id
     await books.get(session, library_id, book_id)
     await session.rollback()  # no transaction stays open while we wait on another server
     data = await covers.download(body.url.strip(), _settings(request))
     book = await books.get(session, library_id, book_id)
-    await covers.store(session, _settings(request), "book", book.id, data, caller.id, source_url=body.url.strip()[:512])
+    await covers.store(session, _settings(request), "book", book.id, data, user_id, source_url=body.url.strip()[:512])
     book.updated_at = utcnow()
     return no_content()
 
