@@ -71,11 +71,10 @@ async def test_security_headers(api):
     assert r.headers["referrer-policy"]
 
 
-# Spec operations that later issues bring (providers, jobs, AI, files, series volume sync, imports).
+# Spec operations that later issues bring (providers, jobs, AI, bulk enrichment, volume sync, imports).
 LATER = (
     "/admin/connections", "/admin/jobs", "/admin/providers", "/lookup", "/me/", "/imports", "/enrichment-batches",
-    "/bulk/", "/cover", "/photo", "/metadata/", "/files", "/storage-locations", "/browse-uploads",
-    "/volumes/sync", "/libraries/{library_id}/imports",
+    "/bulk/", "/metadata/", "/volumes/sync", "/libraries/{library_id}/imports",
 )  # fmt: skip
 
 
