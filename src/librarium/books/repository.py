@@ -259,6 +259,28 @@ def _parts_query(ids: list[uuid.UUID], reader: uuid.UUID | None, dialect: str) -
     return union_all(*queries)
 
 
+async def contributor_links(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """{book_id: [{contributor_id, name, role, display_order}]} in display order."""
+    if not ids:
+        return {}
+    stmt = (
+        select(
+            BookContributor.book_id,
+            Contributor.id,
+            Contributor.name,
+            BookContributor.role,
+            BookContributor.display_order,
+        )  # fmt: skip
+        .join(Contributor, Contributor.id == BookContributor.contributor_id)
+        .where(BookContributor.book_id.in_(ids))
+        .order_by(BookContributor.display_order, Contributor.name)
+    )
+    out: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    for book_id, cid, name, role, order in (await session.execute(stmt)).all():
+        out[book_id].append({"contributor_id": cid, "name": name, "role": role, "display_order": order})
+    return out
+
+
 async def covered_ids(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
     """Which of these books have a cover."""
     if not ids:

@@ -12,17 +12,11 @@ from librarium.books import service
 from librarium.books.schemas import BookPage, BookRead, BookWrite, Fingerprint
 from librarium.kit.routing import NO_CONTENT, api_router, fast_ok, no_content, ok
 from librarium.kit.schema import Envelope
+from librarium.kit.validate import lenient_int
 
 router = api_router(tags=["books"])
 LIB = "/libraries/{library_id}"
 _TRUE = {"1", "t", "T", "true", "TRUE", "True"}
-
-
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        return 0
 
 
 @router.get(LIB + "/books", response_model=Envelope[BookPage])
@@ -43,8 +37,8 @@ async def list_books(
 ) -> Any:
     params = service.ListParams(
         q=q,
-        page=_int(page),
-        per_page=_int(per_page),
+        page=lenient_int(page),
+        per_page=lenient_int(per_page),
         sort=sort,
         sort_dir=sort_dir,
         letter=letter,

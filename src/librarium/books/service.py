@@ -22,6 +22,7 @@ from librarium.kit import isbn as isbn_kit
 from librarium.kit.schema import page_params
 from librarium.kit.sorting import natural_sort_key, sort_title
 from librarium.kit.text import like_escape
+from librarium.kit.validate import parse_uuid
 from librarium.models import Book, BookTag, Contributor, Genre, MediaType, Tag
 
 MAX_QUERY_BYTES = 500
@@ -145,13 +146,6 @@ async def read(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID)
     return (await repo.load(session, [book_id]))[0]
 
 
-def _uuid(value: str, message: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise BadRequest(message) from exc
-
-
 @dataclass
 class _Links:
     media_type_id: uuid.UUID
@@ -167,17 +161,17 @@ async def _validate(session: AsyncSession, library_id: uuid.UUID, body: BookWrit
         raise BadRequest("title is required")
     if len(body.title) > 512 or len(body.subtitle) > 512:
         raise BadRequest("title and subtitle must be at most 512 characters")
-    media_type_id = _uuid(body.media_type_id, "invalid media_type_id")
+    media_type_id = parse_uuid(body.media_type_id, "invalid media_type_id")
     contributors: list[tuple[uuid.UUID, str, int]] = []
     seen: set[tuple[uuid.UUID, str]] = set()
     for link in body.contributors or []:
-        cid = _uuid(link.contributor_id, "invalid contributor_id")
+        cid = parse_uuid(link.contributor_id, "invalid contributor_id")
         role = (link.role.strip() or "author")[:64]
         if (cid, role) not in seen:
             seen.add((cid, role))
             contributors.append((cid, role, link.display_order))
-    tag_ids = [_uuid(t, f"invalid tag_id: {t}") for t in body.tag_ids or []]
-    genre_ids = [_uuid(g, f"invalid genre_id: {g}") for g in body.genre_ids or []]
+    tag_ids = [parse_uuid(t, f"invalid tag_id: {t}") for t in body.tag_ids or []]
+    genre_ids = [parse_uuid(g, f"invalid genre_id: {g}") for g in body.genre_ids or []]
     if body.edition is not None:
         editions.check(body.edition)
     if not await repo.existing_ids(session, MediaType, [media_type_id]):
@@ -258,6 +252,10 @@ async def by_isbn(session: AsyncSession, library_id: uuid.UUID, raw: str) -> dic
 async def books_of(session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID | None) -> list[dict[str, Any]]:
     """The full shape of these books (for other domains: contributor detail, shelves, series)."""
     return await repo.load(session, ids, reader)
+
+
+async def contributors_of(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    return await repo.contributor_links(session, ids)
 
 
 async def covered(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:

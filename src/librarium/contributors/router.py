@@ -19,16 +19,10 @@ from librarium.contributors.schemas import (
 )
 from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
 from librarium.kit.schema import Envelope
+from librarium.kit.validate import lenient_int
 
 router = api_router(tags=["contributors"])
 LIB = "/libraries/{library_id}/contributors"
-
-
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        return 0
 
 
 @router.get("/contributors", response_model=Envelope[list[ContributorRef]])
@@ -82,8 +76,8 @@ async def library_contributors(
             letter=letter,
             sort=sort,
             sort_dir=sort_dir,
-            page=_int(page),
-            per_page=_int(per_page),
+            page=lenient_int(page),
+            per_page=lenient_int(per_page),
         )
     )
 

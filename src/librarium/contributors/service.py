@@ -16,6 +16,7 @@ from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.kit import dates
 from librarium.kit.sorting import derive_sort_name, natural_sort_key
 from librarium.kit.text import like_escape
+from librarium.kit.validate import required_text
 from librarium.models import Book, BookContributor, BookEdition, Contributor, ContributorWork, CoverImage
 
 
@@ -49,12 +50,7 @@ async def search(session: AsyncSession, q: str) -> list[dict[str, Any]]:
 
 
 def _check_name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise BadRequest("name is required")
-    if len(name) > 255:
-        raise BadRequest("name must be at most 255 characters")
-    return name
+    return required_text(name, "name", 255)
 
 
 async def create(session: AsyncSession, name: str) -> dict[str, Any]:

@@ -14,10 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from librarium.books import service as books
 from librarium.models import (
     Book,
-    BookContributor,
     BookEdition,
     BookSeries,
-    Contributor,
     Library,
     LibraryMembership,
     MediaType,
@@ -38,19 +36,9 @@ def _member_libraries(user_id: uuid.UUID) -> Any:
 
 
 async def _authors(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not ids:
-        return {}
-    rows = await session.execute(
-        select(BookContributor.book_id, Contributor.name)
-        .join(Contributor, Contributor.id == BookContributor.contributor_id)
-        .where(BookContributor.book_id.in_(ids))
-        .order_by(BookContributor.display_order, Contributor.name)
-    )
-    names: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for book_id, name in rows.all():
-        if name not in names[book_id]:
-            names[book_id].append(name)
-    return {book_id: ", ".join(n) for book_id, n in names.items()}
+    """Contributor names of each book joined by ", " in display order."""
+    links = await books.contributors_of(session, ids)
+    return {book_id: ", ".join(dict.fromkeys(c["name"] for c in people)) for book_id, people in links.items()}
 
 
 async def _cards(

@@ -13,6 +13,7 @@ from librarium.editions.schemas import EditionWrite, InteractionWrite
 from librarium.errors import BadRequest, NotFound
 from librarium.kit import dates
 from librarium.kit import isbn as isbn_kit
+from librarium.kit.validate import parse_uuid
 from librarium.models import Book, BookContributor, BookEdition, Contributor, UserBookInteraction
 
 READ_STATUSES = ("unread", "reading", "read", "did_not_finish")
@@ -21,10 +22,7 @@ READ_STATUSES = ("unread", "reading", "read", "did_not_finish")
 def _narrator_id(body: EditionWrite) -> uuid.UUID | None:
     if not body.narrator_contributor_id:
         return None
-    try:
-        return uuid.UUID(body.narrator_contributor_id)
-    except ValueError as exc:
-        raise BadRequest("invalid narrator_contributor_id") from exc
+    return parse_uuid(body.narrator_contributor_id, "invalid narrator_contributor_id")
 
 
 def _isbn(raw: str, kind: str) -> str | None:

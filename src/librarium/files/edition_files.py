@@ -17,6 +17,7 @@ from librarium.config import Settings
 from librarium.errors import BadRequest, NotFound
 from librarium.files import content, paths
 from librarium.files.upload import receive_file
+from librarium.kit.validate import parse_uuid
 from librarium.models import Book, BookContributor, BookEdition, Contributor, EditionFile, StorageLocation
 
 
@@ -162,10 +163,7 @@ def _claim(directory: Path, stem: str, ext: str) -> Path:
 async def link(
     session: AsyncSession, library_id: uuid.UUID, edition: BookEdition, location_id: str, file_path: str
 ) -> dict[str, Any]:
-    try:
-        loc_id = uuid.UUID(location_id)
-    except ValueError as exc:
-        raise BadRequest("invalid storage_location_id") from exc
+    loc_id = parse_uuid(location_id, "invalid storage_location_id")
     if not file_path.strip():
         raise BadRequest("file_path is required")
     location = await session.get(StorageLocation, loc_id)

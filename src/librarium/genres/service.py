@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from librarium.errors import BadRequest, Conflict, NotFound
+from librarium.errors import Conflict, NotFound
+from librarium.kit.validate import required_text
 from librarium.models import Genre
 
 
@@ -17,12 +18,7 @@ async def list_all(session: AsyncSession) -> list[Genre]:
 
 
 def _clean(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise BadRequest("name is required")
-    if len(name) > 128:
-        raise BadRequest("name must be at most 128 characters")
-    return name
+    return required_text(name, "name", 128)
 
 
 async def _taken(session: AsyncSession, name: str, except_id: uuid.UUID | None = None) -> bool:

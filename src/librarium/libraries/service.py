@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.kit.text import slugify
+from librarium.kit.validate import parse_uuid, required_text
 from librarium.libraries import repository as repo
 from librarium.libraries.schemas import LibraryCreate, LibraryUpdate, MemberAdd, MemberUpdate
 from librarium.models import Library, LibraryMembership
@@ -37,12 +38,7 @@ async def get(session: AsyncSession, library_id: uuid.UUID) -> Library:
 
 
 def _check_name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise BadRequest("name is required")
-    if len(name) > 128:
-        raise BadRequest("name must be at most 128 characters")
-    return name
+    return required_text(name, "name", 128)
 
 
 async def _free_slug(session: AsyncSession, base: str) -> str:
@@ -103,10 +99,7 @@ async def members(session: AsyncSession, library_id: uuid.UUID, search: str, tag
 
 
 async def add_member(session: AsyncSession, library_id: uuid.UUID, inviter: uuid.UUID, body: MemberAdd) -> None:
-    try:
-        user_id = uuid.UUID(body.user_id)
-    except ValueError as exc:
-        raise BadRequest("invalid user_id") from exc
+    user_id = parse_uuid(body.user_id, "invalid user_id")
     await get(session, library_id)  # admins pass the gate for libraries that do not exist
     role = await repo.role_by_name(session, body.role or DEFAULT_ROLE)
     if role is None:

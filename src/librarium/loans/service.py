@@ -14,6 +14,7 @@ from librarium.db.base import utcnow
 from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.kit import dates
 from librarium.kit.schema import Body, Str
+from librarium.kit.validate import parse_uuid, required_text
 from librarium.models import Book, Loan, LoanTag
 from librarium.tags import service as tags
 
@@ -46,12 +47,7 @@ def _date(value: str, name: str) -> date | None:
 
 
 def _loaned_to(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise BadRequest("loaned_to is required")
-    if len(value) > 256:
-        raise BadRequest("loaned_to must be at most 256 characters")
-    return value
+    return required_text(value, "loaned_to", 256)
 
 
 async def _shape(session: AsyncSession, rows: list[tuple[Loan, str]]) -> list[dict[str, Any]]:
@@ -102,10 +98,7 @@ def _already_lent(loan: Loan) -> Conflict:
 
 
 async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: LoanCreate) -> dict[str, Any]:
-    try:
-        book_id = uuid.UUID(body.book_id)
-    except ValueError as exc:
-        raise BadRequest("invalid book_id") from exc
+    book_id = parse_uuid(body.book_id, "invalid book_id")
     loaned_to = _loaned_to(body.loaned_to)
     loaned_at = _date(body.loaned_at, "loaned_at") or datetime.now(UTC).date()
     due = _date(body.due_date, "due_date")

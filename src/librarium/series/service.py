@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from librarium.books import service as books
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, NotFound
-from librarium.models import Book, BookContributor, BookSeries, Contributor, MediaType, Series, SeriesTag, SeriesVolume
+from librarium.kit.validate import parse_uuid, required_text
+from librarium.models import Book, BookSeries, MediaType, Series, SeriesTag, SeriesVolume
 from librarium.series import matching
 from librarium.series.schemas import BulkCreate, Match, SeriesWrite
 from librarium.tags import service as tags
@@ -92,11 +93,7 @@ async def read(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUI
 
 
 def _apply(series: Series, body: SeriesWrite) -> None:
-    name = body.name.strip()
-    if not name:
-        raise BadRequest("name is required")
-    if len(name) > 256:
-        raise BadRequest("name must be at most 256 characters")
+    name = required_text(body.name, "name", 256)
     for field, limit in (("status", 32), ("original_language", 16), ("demographic", 32)):
         if len(getattr(body, field)) > limit:
             raise BadRequest(f"{field} must be at most {limit} characters")
@@ -146,13 +143,6 @@ async def delete_series(session: AsyncSession, library_id: uuid.UUID, series_id:
 # --- books in a series ----------------------------------------------------------------------------
 
 
-def _book_id(value: str, message: str = "invalid book_id") -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise BadRequest(message) from exc
-
-
 def _position(value: float) -> Decimal:
     try:
         return matching.round_position(value)
@@ -172,7 +162,7 @@ async def _upsert(session: AsyncSession, series_id: uuid.UUID, book_id: uuid.UUI
 async def set_book(
     session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID, raw_book_id: str, position: float
 ) -> None:
-    book_id = _book_id(raw_book_id)
+    book_id = parse_uuid(raw_book_id, "invalid book_id")
     pos = _position(position)
     await get(session, library_id, series_id)
     await books.get(session, library_id, book_id)  # a book of another library is "not found"
@@ -199,7 +189,7 @@ async def entries(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.
             .order_by(BookSeries.position, Book.sort_key)
         )
     ).all()
-    people = await _contributors(session, [r[1] for r in rows])
+    people = await books.contributors_of(session, [r[1] for r in rows])
     return [
         {
             "position": float(position),
@@ -211,27 +201,6 @@ async def entries(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.
         }
         for position, book_id, title, subtitle, media in rows
     ]
-
-
-async def _contributors(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
-    if not book_ids:
-        return {}
-    stmt = (
-        select(
-            BookContributor.book_id,
-            Contributor.id,
-            Contributor.name,
-            BookContributor.role,
-            BookContributor.display_order,
-        )  # fmt: skip
-        .join(Contributor, Contributor.id == BookContributor.contributor_id)
-        .where(BookContributor.book_id.in_(book_ids))
-        .order_by(BookContributor.display_order, Contributor.name)
-    )
-    out: dict[uuid.UUID, list[dict[str, Any]]] = {}
-    for book_id, cid, name, role, order in (await session.execute(stmt)).all():
-        out.setdefault(book_id, []).append({"contributor_id": cid, "name": name, "role": role, "display_order": order})
-    return out
 
 
 async def of_book(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -353,7 +322,7 @@ async def _checked_matches(
     session: AsyncSession, library_id: uuid.UUID, matches: list[Match]
 ) -> list[tuple[uuid.UUID, Decimal]]:
     """Validate every (book, position) before writing any: upstream applies rows until one fails."""
-    parsed = [(_book_id(m.book_id, f"invalid book_id: {m.book_id}"), _position(m.position)) for m in matches]
+    parsed = [(parse_uuid(m.book_id, f"invalid book_id: {m.book_id}"), _position(m.position)) for m in matches]
     wanted = {b for b, _ in parsed}
     found = set(
         (await session.execute(select(Book.id).where(Book.id.in_(wanted), Book.library_id == library_id))).scalars()

@@ -12,6 +12,7 @@ from librarium.books import service as books
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, NotFound
 from librarium.kit.schema import Body, Str
+from librarium.kit.validate import parse_uuid, required_text
 from librarium.models import BookShelf, Shelf, ShelfTag
 from librarium.tags import service as tags
 
@@ -75,10 +76,8 @@ async def get(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID)
 
 
 def _apply(shelf: Shelf, body: ShelfWrite) -> None:
-    name = body.name.strip()
-    if not name:
-        raise BadRequest("name is required")
-    for field, limit in (("name", 128), ("color", 16), ("icon", 64)):
+    name = required_text(body.name, "name", 128)
+    for field, limit in (("color", 16), ("icon", 64)):
         if len(getattr(body, field)) > limit:
             raise BadRequest(f"{field} must be at most {limit} characters")
     shelf.name = name
@@ -130,17 +129,10 @@ async def shelf_books(session: AsyncSession, library_id: uuid.UUID, shelf_id: uu
     return await books.books_of(session, list((await session.execute(stmt)).scalars()), None)
 
 
-def _book_id(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as exc:
-        raise BadRequest("invalid book_id") from exc
-
-
 async def add_book(
     session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID, raw_book_id: str, user_id: uuid.UUID
 ) -> None:
-    book_id = _book_id(raw_book_id)
+    book_id = parse_uuid(raw_book_id, "invalid book_id")
     await get(session, library_id, shelf_id)
     await books.get(session, library_id, book_id)
     if await session.get(BookShelf, (book_id, shelf_id)) is None:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.errors import BadRequest, Conflict, NotFound
+from librarium.kit.validate import parse_uuid, required_text
 from librarium.models import Tag
 
 _DUPLICATE = "a tag with that name already exists in this library"
@@ -33,11 +34,7 @@ async def list_tags(session: AsyncSession, library_id: uuid.UUID) -> list[dict[s
 
 def _clean(name: str, color: str) -> tuple[str, str | None]:
     # Upstream answers an empty or duplicate name with a 500.
-    name = name.strip()
-    if not name:
-        raise BadRequest("name is required")
-    if len(name) > 64:
-        raise BadRequest("name must be at most 64 characters")
+    name = required_text(name, "name", 64)
     if len(color) > 16:
         raise BadRequest("color must be at most 16 characters")
     return name, color or None
@@ -97,13 +94,7 @@ async def delete(session: AsyncSession, library_id: uuid.UUID, tag_id: uuid.UUID
 
 async def resolve_ids(session: AsyncSession, library_id: uuid.UUID, raw: list[str]) -> list[uuid.UUID]:
     """Parse tag ids sent in a body; each must be a tag of this library (upstream: 500 otherwise)."""
-    ids: list[uuid.UUID] = []
-    for value in raw:
-        try:
-            ids.append(uuid.UUID(value))
-        except ValueError as exc:
-            raise BadRequest(f"invalid tag_id: {value}") from exc
-    ids = list(dict.fromkeys(ids))
+    ids = list(dict.fromkeys(parse_uuid(value, f"invalid tag_id: {value}") for value in raw))
     if ids:
         found = set(
             (await session.execute(select(Tag.id).where(Tag.id.in_(ids), Tag.library_id == library_id))).scalars()

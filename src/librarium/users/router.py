@@ -12,6 +12,7 @@ from librarium.auth.schemas import AdminUserRead, UserCreate
 from librarium.config import Settings
 from librarium.kit.routing import api_router, ok
 from librarium.kit.schema import Envelope, Message, Page
+from librarium.kit.validate import lenient_int
 from librarium.users import service
 from librarium.users.schemas import AdminUserPatch, ConfigRead, PasswordSet, UserPick
 
@@ -30,17 +31,9 @@ async def list_users(
     page: str = Query("1"),
     per_page: str = Query("20"),
 ) -> Any:
-    users, total, page_no, size = await service.page(session, _int(page), _int(per_page))
+    users, total, page_no, size = await service.page(session, lenient_int(page), lenient_int(per_page))
     items = [AdminUserRead.model_validate(u) for u in users]
     return ok(Page[AdminUserRead](items=items, total=total, page=page_no, per_page=size))
-
-
-def _int(value: str) -> int:
-    """Upstream counts an unparsable integer as 0."""
-    try:
-        return int(value)
-    except ValueError:
-        return 0
 
 
 @router.post("/admin/users", tags=["admin"], status_code=201, response_model=Envelope[AdminUserRead])
