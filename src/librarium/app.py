@@ -22,6 +22,8 @@ from librarium.auth.router import router as auth_router
 from librarium.auth.service import AuthContext
 from librarium.auth.tokens import TokenSigner
 from librarium.books.router import router as books_router
+from librarium.calibre.mount import check_settings as check_calibre_settings
+from librarium.calibre.mount import mount_calibre
 from librarium.config import Settings
 from librarium.contributors.router import router as contributors_router
 from librarium.dashboard.router import router as dashboard_router
@@ -115,6 +117,8 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         api.include_router(router)
     app.include_router(api)
     _mount_docs(app)
+    check_calibre_settings(settings, settings.host)
+    mount_calibre(app, settings)
     return app
 
 

@@ -56,12 +56,13 @@ def serve(
     from librarium.app import create_app
 
     settings = _settings()
+    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     application = create_app(settings)
     uvicorn.run(
         application,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=settings.host,
+        port=settings.port,
         log_level=settings.log_level.lower() if settings.log_level.lower() != "warn" else "warning",
         proxy_headers=True,
     )

@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     allow_private_fetch: bool = Field(False, validation_alias=_env("ALLOW_PRIVATE_FETCH"))
     # Folders storage locations may point into (os.pathsep-separated); empty = the data directory only.
     storage_roots: str = Field("", validation_alias=_env("STORAGE_ROOTS"))
+    calibre_library: Path | None = Field(None, validation_alias=_env("CALIBRE_LIBRARY"))
+    calibre_auth: str = Field("admin", validation_alias=_env("CALIBRE_AUTH"))
     ebook_path_template: str = Field("{title}", validation_alias=_env("EBOOK_PATH_TEMPLATE"))
     audiobook_path_template: str = Field("{title}", validation_alias=_env("AUDIOBOOK_PATH_TEMPLATE"))
 
@@ -95,6 +97,14 @@ class Settings(BaseSettings):
         if isinstance(value, bool):
             return value
         return str(value).strip().lower() not in {"false", "0", "no", "off"}
+
+    @field_validator("calibre_auth", mode="after")
+    @classmethod
+    def _calibre_auth(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("admin", "none"):
+            raise ValueError("LIBRARIUM_CALIBRE_AUTH must be 'admin' or 'none'")
+        return value
 
     @field_validator("ebook_path_template", "audiobook_path_template", mode="after")
     @classmethod

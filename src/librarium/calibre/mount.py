@@ -1,0 +1,56 @@
+"""Wiring the Calibre API into the main application: settings, authorization, mount point."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from fastapi import FastAPI, Request
+
+from librarium.auth import repository as tokens_repo
+from librarium.calibre.api import CalibreError, create_calibre_app
+from librarium.calibre.library import Library
+from librarium.config import Settings
+from librarium.errors import AppError
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_settings(settings: Settings, host: str) -> None:
+    if settings.calibre_auth == "none" and not is_loopback(host):
+        raise SystemExit(
+            "LIBRARIUM_CALIBRE_AUTH=none opens the Calibre API to anyone who can connect; "
+            f"it is only allowed when serving on a loopback address, not {host!r}"
+        )
+
+
+def mount_calibre(app: FastAPI, settings: Settings) -> None:
+    if settings.calibre_library is None:
+        return
+    library = Library(settings.calibre_library)
+
+    async def authorize(request: Request) -> None:
+        if settings.calibre_auth == "none":
+            return
+        header = request.headers.get("authorization", "")
+        if not header.startswith("Bearer "):
+            raise CalibreError(401, "missing or invalid authorization header")
+        try:
+            claims = app.state.auth.signer.decode(header[7:].strip())
+        except AppError as exc:
+            raise CalibreError(401, exc.message) from exc
+        async with app.state.sessionmaker() as session:
+            user: Any = await tokens_repo.active_user_for_token(session, claims.user_id, claims.jti)
+        if user is None:
+            raise CalibreError(401, "invalid or expired token")
+        if not user.is_instance_admin:
+            raise CalibreError(403, "instance admin access required")
+
+    app.mount("/calibre", create_calibre_app(library, authorize))
