@@ -1,21 +1,31 @@
 """The calibre-rest API over a Calibre library, served natively (no calibredb process per request).
 
 Mounted at /calibre. Status codes, error strings and shapes follow calibre-rest; its bugs are fixed
-where noted. This first part serves reads: health, one book, and the searchable, sortable book list.
+where noted.
 """
 
 from __future__ import annotations
 
+import json
+import mimetypes
+import os
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import anyio
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from librarium import __version__
+from librarium.calibre import naming, validation, writer
 from librarium.calibre.library import Library, Record
 from librarium.calibre.search import SearchError, search
 
@@ -25,7 +35,11 @@ SORT_KEYS = {
     "last_modified", "pubdate", "publisher", "rating", "series", "series_index", "size", "tags", "template",
     "timestamp", "title", "uuid",
 }  # fmt: skip
-_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed"}
+_REASONS = {
+    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+    408: "Request Timeout", 409: "Conflict", 415: "Unsupported Media Type", 422: "Unprocessable Entity",
+    500: "Internal Server Error", 503: "Service Unavailable",
+}  # fmt: skip
 _NOT_FOUND = (
     "The requested URL was not found on the server. If you entered the URL manually please check your "
     "spelling and try again."
@@ -175,4 +189,264 @@ def create_calibre_app(library: Library, authorize: Any) -> FastAPI:
         }
         return {"books": [library.book_json(r) for r in page], "metadata": metadata}
 
+    _write_routes(app, library)
     return app
+
+
+ALLOWED_EXTENSIONS = (
+    ".azw .azw3 .azw4 .cbz .cbr .cb7 .cbc .chm .djvu .docx .epub .fb2 .fbz .html .htmlz .lit .lrf .mobi .odt .pdf "
+    ".prc .pdb .pml .rb .rtf .snb .tcr .txt .txtz"
+).split()
+_UNDERSTAND = "The browser (or proxy) sent a request that this server could not understand."
+
+
+async def _json_body(request: Request, *, allow_empty: bool) -> dict[str, Any]:
+    if request.headers.get("content-type", "") != "application/json":
+        raise CalibreError(415, "Only application/json allowed")
+    raw = await request.body()
+    if not raw.strip():
+        if allow_empty:
+            return {}
+        raise CalibreError(400, _UNDERSTAND)
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise CalibreError(400, _UNDERSTAND) from exc
+    _validate(data)
+    return data  # type: ignore[no-any-return]
+
+
+def _validate(data: Any) -> None:
+    found = validation.errors(data)
+    if found:
+        raise ValidationFailed(found)
+
+
+class ValidationFailed(Exception):
+    def __init__(self, found: list[dict[str, str]]):
+        super().__init__("validation failed")
+        self.found = found
+
+
+def _ids(request: Request, path_id: int | None) -> list[int]:
+    """Ids from `?id=` (repeated or comma-separated; wins over the path), else the path id."""
+    raw = request.query_params.getlist("id")
+    values = [v for item in raw for v in (item.split(",") if len(raw) == 1 else [item])] if raw else []
+    if not values:
+        if path_id is None:
+            raise CalibreError(400, _UNDERSTAND)
+        values = [str(path_id)]
+    try:
+        ids = [int(v) for v in values]
+    except ValueError as exc:
+        bad = next(v for v in values if not v.strip().lstrip("-").isdigit())
+        raise CalibreError(400, f"invalid literal for int() with base 10: {bad!r}", prefixed=False) from exc
+    negative = [i for i in ids if i < 0]
+    if negative:
+        raise CalibreError(400, f"ids={negative} not allowed", prefixed=False)
+    if 0 in ids:
+        raise CalibreError(400, "Value id=0 cannot be <= 0", prefixed=False)
+    return ids
+
+
+def _write_routes(app: FastAPI, library: Library) -> None:
+    lock = anyio.Lock()  # one writer at a time (calibre's metadata.db allows no more)
+
+    @app.exception_handler(ValidationFailed)
+    async def _invalid_body(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ValidationFailed)
+        return JSONResponse({"errors": exc.found}, status_code=422)
+
+    async def write(fn: Any, *args: Any) -> Any:
+        async with lock:
+            try:
+                return await anyio.to_thread.run_sync(fn, *args)
+            except writer.WriteError as exc:
+                raise CalibreError(exc.status, exc.message) from exc
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc):
+                    raise CalibreError(503, "the library is locked by another program; try again") from exc
+                raise
+
+    @app.post("/books/empty", status_code=201)
+    async def add_empty(request: Request) -> dict[str, list[str]]:
+        data = await _json_body(request, allow_empty=True)
+        data.pop("automerge", None)
+
+        def run() -> int:
+            with writer.transaction(library) as con:
+                book_id = writer.create_book(con, library, data)
+                writer.write_opf(con, library, book_id)
+                return book_id
+
+        return {"id": [str(await write(run))]}
+
+    @app.post("/books", status_code=201, response_model=None)
+    async def add_files(request: Request) -> JSONResponse | dict[str, list[str]]:
+        if "multipart/form-data" not in request.headers.get("content-type", ""):
+            raise CalibreError(415, "Only multipart/form-data allowed")
+        form = await request.form()
+        uploads = [(k, v) for k, v in form.multi_items() if not isinstance(v, str)]
+        if not uploads:
+            raise CalibreError(422, "No file(s) provided")
+        for _, upload in uploads:
+            name = upload.filename or ""
+            if name.startswith("-") or not any(name.lower().endswith(ext) for ext in ALLOWED_EXTENSIONS):
+                raise CalibreError(422, f"Invalid filename ({name})")
+        data: dict[str, Any] = {}
+        raw = form.get("data")
+        if isinstance(raw, str) and raw.strip():
+            try:
+                data = json.loads(raw)
+            except ValueError as exc:
+                # calibre-rest answers 500 here; it is the client's mistake
+                raise CalibreError(400, f"Error decoding JSON: {exc}", prefixed=False) from exc
+            _validate(data)
+        mode = data.pop("automerge", "ignore")
+        with tempfile.TemporaryDirectory(prefix="librarium-calibre-") as tmp:
+            staged = []
+            for index, (_, upload) in enumerate(uploads):
+                name = upload.filename or ""
+                path = Path(tmp) / f"{index}{Path(name).suffix.lower()}"
+                await anyio.to_thread.run_sync(_save, upload.file, path)
+                staged.append((name, path))
+            added, clashes = await write(_add_files, library, staged, data, mode)
+        if clashes:
+            names = ", ".join(clashes)
+            return JSONResponse(
+                {"error": f"Book {names} already exists. Include automerge=overwrite to overwrite."}, status_code=409
+            )
+        return {"id": [str(i) for i in added]}
+
+    @app.put("/books/{book_id}")
+    async def update(book_id: int, request: Request) -> dict[str, Any]:
+        data = await _json_body(request, allow_empty=False)
+        if data == {}:
+            raise CalibreError(400, "No data provided")
+        if book_id <= 0:
+            raise CalibreError(400, f"Value id={book_id} cannot be <= 0", prefixed=False)
+        for ignored in ("automerge", "id", "size"):  # calibre-rest crashes (500) on these
+            data.pop(ignored, None)
+
+        def run() -> None:
+            with writer.transaction(library) as con:
+                if con.execute("SELECT 1 FROM books WHERE id = ?", (book_id,)).fetchone() is None:
+                    raise writer.WriteError(404, f"book {book_id} does not exist")
+                writer.apply(con, book_id, {k: v for k, v in data.items() if k != "cover"})
+                folder = writer.relocate(con, library, book_id)
+                if data.get("cover"):
+                    writer.set_cover(con, folder, book_id, Path(data["cover"]))
+                writer.write_opf(con, library, book_id)
+
+        await write(run)
+        rec = (await anyio.to_thread.run_sync(library.records)).get(book_id)
+        assert rec is not None
+        return {"books": library.book_json(rec)}
+
+    async def delete(request: Request, book_id: int | None) -> Response:
+        ids = _ids(request, book_id)
+        await write(writer.delete_books, library, ids)
+        left = [i for i in ids if i in await anyio.to_thread.run_sync(library.records)]
+        if left:
+            raise CalibreError(500, f"book {left[0]} was not deleted", prefixed=False)
+        return Response(status_code=200, media_type="application/json")
+
+    @app.delete("/books/{book_id}")
+    async def delete_one(book_id: int, request: Request) -> Response:
+        return await delete(request, book_id)
+
+    @app.delete("/books")
+    async def delete_many(request: Request) -> Response:
+        return await delete(request, None)
+
+    async def export(request: Request, book_id: int | None) -> Response:
+        ids = _ids(request, book_id)
+        records = await anyio.to_thread.run_sync(library.records)
+        missing = [i for i in ids if i not in records]
+        if missing:  # calibre-rest: 500 (or nothing at all on calibre 6.13)
+            raise CalibreError(404, f"No book with id {missing[0]} present")
+        files: list[tuple[str, Path]] = []
+        for i in sorted(set(ids)):  # zip members in id order
+            rec = records[i]
+            label = (
+                naming.sanitize(rec.title or "Unknown") + " - " + naming.sanitize(" & ".join(rec.authors) or "Unknown")
+            )
+            for fmt, name, _ in rec.formats:
+                files.append((f"{label}.{fmt.lower()}", library.path / rec.path / f"{name}.{fmt.lower()}"))
+        if not files:
+            raise CalibreError(404, "the requested books have no files to export")
+        if len(files) == 1:
+            name, path = files[0]
+            media = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            plain = name.encode("ascii", "replace").decode().replace('"', "'")
+            disposition = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"
+            return FileResponse(path, media_type=media, headers={"Content-Disposition": disposition})
+        return _zip_response(files)
+
+    @app.get("/export/{book_id}", response_model=None)
+    async def export_one(book_id: int, request: Request) -> Response:
+        return await export(request, book_id)
+
+    @app.get("/export", response_model=None)
+    async def export_many(request: Request) -> Response:
+        return await export(request, None)
+
+
+def _save(source: Any, path: Path) -> None:
+    with open(path, "wb") as handle:
+        shutil.copyfileobj(source, handle)
+
+
+def _add_files(
+    library: Library, staged: list[tuple[str, Path]], data: dict[str, Any], mode: str
+) -> tuple[list[int], list[str]]:
+    """Add each file as calibre does; returns (ids added or merged into, names refused as duplicates)."""
+    added: list[int] = []
+    clashes: list[str] = []
+    with writer.transaction(library) as con:
+        for name, path in staged:
+            ext = path.suffix.lstrip(".").upper()
+            fields = dict(data)
+            fields.setdefault("title", Path(naming.sanitize(Path(name).name)).stem or "Unknown")
+            authors = [a.strip() for a in fields.get("authors") or ["Unknown"] if a.strip()] or ["Unknown"]
+            matches = [] if mode == "new_record" else writer.duplicates(con, fields["title"], authors)
+            if not matches:
+                book_id = writer.create_book(con, library, fields)
+                writer.add_format(con, library, book_id, path, ext)
+                writer.write_opf(con, library, book_id)
+                added.append(book_id)
+                continue
+            if mode == "overwrite":
+                for book_id in matches:
+                    writer.add_format(con, library, book_id, path, ext)
+                    writer.write_opf(con, library, book_id)
+                added.extend(matches)
+                continue
+            lacking = [b for b in matches if not writer.has_format(con, b, ext)]
+            if lacking:
+                writer.add_format(con, library, lacking[0], path, ext)
+                added.append(lacking[0])
+            else:
+                clashes.append(name)
+    return added, clashes
+
+
+def _zip_response(files: list[tuple[str, Path]]) -> Response:
+    """A zip of the files, members in the order given (book id order), written to a temporary file that
+    is removed once sent (calibre-rest reuses one shared exports.zip in /tmp and never deletes it)."""
+    handle = tempfile.NamedTemporaryFile(prefix="librarium-export-", suffix=".zip", delete=False)  # noqa: SIM115
+    used: set[str] = set()
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+        for name, path in files:
+            member, n = name, 1
+            while member in used:
+                n += 1
+                stem, dot, ext = name.rpartition(".")
+                member = f"{stem} ({n}).{ext}" if dot else f"{name} ({n})"
+            used.add(member)
+            archive.write(path, member)
+    handle.close()
+    return FileResponse(
+        handle.name, media_type="application/zip", filename="exports.zip",
+        background=BackgroundTask(os.unlink, handle.name),
+    )  # fmt: skip

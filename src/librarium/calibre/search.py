@@ -205,6 +205,11 @@ _LANGUAGES = {
 }  # fmt: skip
 
 
+def canonical_language(value: str) -> str:
+    """ "english", "en" -> "eng"; a 3-letter code stays as it is."""
+    return _LANGUAGES.get(value.lower(), value.lower())
+
+
 def _primary(text: str) -> str:
     """ICU primary strength, roughly: no case, no accents, no punctuation or spaces."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -289,7 +294,7 @@ def _text_search(records: Iterable[Record], field: str, value: str) -> set[int]:
         op, n = _OPS[count.group(1) or "="], float(count.group(2))
         return {r.id for r in records if op(float(len(_values(r, field))), n)}
     if field == "languages":
-        value = _LANGUAGES.get(value.lower(), value)
+        value = canonical_language(value)
     matcher = _hierarchy_matcher(value) if field == "tags" else None
     matcher = matcher or _text_matcher(value)
     return {r.id for r in records if any(matcher(v) for v in _values(r, field))}
