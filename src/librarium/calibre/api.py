@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import anyio
+import orjson
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -95,6 +96,11 @@ def _ordered(records: list[Record], sort: list[str]) -> list[Record]:
     return sorted(records, key=lambda r: tuple(_sort_value(r, k) for k in keys) + (r.id,), reverse=descending)
 
 
+def _json(data: Any, status: int = 200) -> Response:
+    """Keys sorted, compact, as Flask's jsonify writes them; orjson keeps it fast."""
+    return Response(orjson.dumps(data, option=orjson.OPT_SORT_KEYS), status, media_type="application/json")
+
+
 def _link(start: int, limit: int, sort: list[str], searches: list[str]) -> str:
     params: list[tuple[str, Any]] = [("start", start), ("limit", limit)]
     params += [("sort", s) for s in sort] + [("search", s) for s in searches]
@@ -142,19 +148,22 @@ def create_calibre_app(library: Library, authorize: Any) -> FastAPI:
     async def records() -> dict[int, Record]:
         return await anyio.to_thread.run_sync(library.records)
 
+    # Results of recent searches, valid while the library's books are unchanged (as calibre-server does).
+    cached: dict[tuple[int, str, tuple[str, ...]], list[Record]] = {}
+
     @app.get("/health")
     async def health() -> dict[str, str]:
         await records()  # the library must be readable
         return {"calibre_rest_version": CALIBRE_REST_VERSION, "calibre_version": f"librarium {__version__} (native)"}
 
-    @app.get("/books/{book_id}")
-    async def get_book(book_id: int) -> dict[str, Any]:
+    @app.get("/books/{book_id}", response_model=None)
+    async def get_book(book_id: int) -> Response:
         if book_id <= 0:
             raise CalibreError(400, f"Value id={book_id} cannot be <= 0", prefixed=False)
         rec = (await records()).get(book_id)
         if rec is None:
             raise CalibreError(404, f"book {book_id} does not exist")
-        return {"books": library.book_json(rec)}
+        return _json({"books": library.book_json(rec)})
 
     @app.get("/books", response_model=None)
     async def list_books(
@@ -162,16 +171,21 @@ def create_calibre_app(library: Library, authorize: Any) -> FastAPI:
         limit: str | None = None,
         sort: list[str] = Query(default=[]),  # noqa: B008
         search_terms: list[str] = Query(default=[], alias="search"),  # noqa: B008
-    ) -> Response | dict[str, Any]:
+    ) -> Response:
         all_records = await records()
         # calibre-rest joins the searches with a space, which lets "a or b" swallow the next one, and
         # shlex-splits quoted phrases apart; each search here is one parenthesised, intact clause.
         query = " and ".join(f"({s})" for s in search_terms if s.strip())
-        try:
-            ids = search(all_records, query)
-        except SearchError as exc:
-            raise CalibreError(400, str(exc)) from exc
-        found = _ordered([all_records[i] for i in ids], sort)
+        found = cached.get((library.version, query, tuple(sort)))
+        if found is None:
+            try:
+                ids = search(all_records, query)
+            except SearchError as exc:
+                raise CalibreError(400, str(exc)) from exc
+            found = _ordered([all_records[i] for i in ids], sort)
+            if len(cached) > 256:
+                cached.clear()
+            cached[(library.version, query, tuple(sort))] = found
         if not found:
             return Response(status_code=204)
         first, size = _int(start, 1), _int(limit, 20)
@@ -187,7 +201,7 @@ def create_calibre_app(library: Library, authorize: Any) -> FastAPI:
             "prev": "" if first == 1 else _link(max(1, first - size), size, sort, search_terms),
             "next": "" if first + size > count else _link(first + size, size, sort, search_terms),
         }
-        return {"books": [library.book_json(r) for r in page], "metadata": metadata}
+        return _json({"books": [library.book_json(r) for r in page], "metadata": metadata})
 
     _write_routes(app, library)
     return app
@@ -274,10 +288,12 @@ def _write_routes(app: FastAPI, library: Library) -> None:
         data.pop("automerge", None)
 
         def run() -> int:
-            with writer.transaction(library) as con:
+            changed: list[int] = []
+            with writer.transaction(library, changed) as con:
                 book_id = writer.create_book(con, library, data)
                 writer.write_opf(con, library, book_id)
-                return book_id
+                changed.append(book_id)
+            return book_id
 
         return {"id": [str(await write(run))]}
 
@@ -329,7 +345,7 @@ def _write_routes(app: FastAPI, library: Library) -> None:
             data.pop(ignored, None)
 
         def run() -> None:
-            with writer.transaction(library) as con:
+            with writer.transaction(library, [book_id]) as con:
                 if con.execute("SELECT 1 FROM books WHERE id = ?", (book_id,)).fetchone() is None:
                     raise writer.WriteError(404, f"book {book_id} does not exist")
                 writer.apply(con, book_id, {k: v for k, v in data.items() if k != "cover"})
@@ -403,7 +419,7 @@ def _add_files(
     """Add each file as calibre does; returns (ids added or merged into, names refused as duplicates)."""
     added: list[int] = []
     clashes: list[str] = []
-    with writer.transaction(library) as con:
+    with writer.transaction(library, added) as con:
         for name, path in staged:
             ext = path.suffix.lstrip(".").upper()
             fields = dict(data)

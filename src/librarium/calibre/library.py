@@ -89,6 +89,7 @@ class Library:
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._records: dict[int, Record] = {}
+        self.version = 0  # bumped whenever the in-memory books change (search results are cached per version)
 
     def _disk_stamp(self) -> tuple[int, int]:
         st = (self.path / "metadata.db").stat()
@@ -101,11 +102,26 @@ class Library:
             if stamp != self._stamp:
                 self._records = load(self.path)
                 self._stamp = stamp
+                self.version += 1
             return self._records
 
     def invalidate(self) -> None:
         with self._lock:
             self._stamp = None
+
+    def refresh(self, ids: list[int]) -> None:
+        """After our own write: reload just these books (a full reload of a big library takes a while)."""
+        with self._lock:
+            if self._stamp is None:
+                return
+            fresh = load(self.path, ids)
+            for book_id in ids:
+                if book_id in fresh:
+                    self._records[book_id] = fresh[book_id]
+                else:
+                    self._records.pop(book_id, None)
+            self._stamp = self._disk_stamp()
+            self.version += 1
 
     # --- the calibre-rest book object ----------------------------------------------------------
 
@@ -137,38 +153,54 @@ class Library:
         }
 
 
-def _grouped(con: sqlite3.Connection, sql: str) -> dict[int, list[Any]]:
+def _grouped(con: sqlite3.Connection, sql: str, where: str = "") -> dict[int, list[Any]]:
+    if where:
+        sql = sql.replace(" ORDER BY", f" {where} ORDER BY") if " ORDER BY" in sql else f"{sql} {where}"
     out: dict[int, list[Any]] = defaultdict(list)
     for row in con.execute(sql):
         out[row[0]].append(row[1] if len(row) == 2 else row[1:])
     return out
 
 
-def load(path: Path) -> dict[int, Record]:
+def load(path: Path, only: list[int] | None = None) -> dict[int, Record]:
+    """Every book (or only the books `only` names)."""
     con = connect(path)
+    ids = ",".join(str(int(i)) for i in only) if only is not None else ""
+    link_where = f"WHERE l.book IN ({ids})" if only is not None else ""
+    book_where = f"WHERE book IN ({ids})" if only is not None else ""
     try:
         authors = _grouped(
             con,
             "SELECT l.book, a.name, a.sort FROM books_authors_link l JOIN authors a ON a.id = l.author ORDER BY l.id",
+            link_where,
         )
-        tags = _grouped(con, "SELECT l.book, t.name FROM books_tags_link l JOIN tags t ON t.id = l.tag ORDER BY l.id")
-        series = _grouped(con, "SELECT l.book, s.name FROM books_series_link l JOIN series s ON s.id = l.series")
+        tags = _grouped(
+            con, "SELECT l.book, t.name FROM books_tags_link l JOIN tags t ON t.id = l.tag ORDER BY l.id", link_where
+        )
+        series = _grouped(
+            con, "SELECT l.book, s.name FROM books_series_link l JOIN series s ON s.id = l.series", link_where
+        )
         publishers = _grouped(
-            con, "SELECT l.book, p.name FROM books_publishers_link l JOIN publishers p ON p.id = l.publisher"
+            con,
+            "SELECT l.book, p.name FROM books_publishers_link l JOIN publishers p ON p.id = l.publisher",
+            link_where,
         )
-        ratings = _grouped(con, "SELECT l.book, r.rating FROM books_ratings_link l JOIN ratings r ON r.id = l.rating")
+        ratings = _grouped(
+            con, "SELECT l.book, r.rating FROM books_ratings_link l JOIN ratings r ON r.id = l.rating", link_where
+        )
         languages = _grouped(
             con,
             "SELECT l.book, g.lang_code FROM books_languages_link l JOIN languages g ON g.id = l.lang_code "
             "ORDER BY l.item_order, l.id",
+            link_where,
         )
-        identifiers = _grouped(con, "SELECT book, type, val FROM identifiers ORDER BY id")
-        comments = _grouped(con, "SELECT book, text FROM comments")
-        formats = _grouped(con, "SELECT book, format, name, uncompressed_size FROM data ORDER BY format")
+        identifiers = _grouped(con, "SELECT book, type, val FROM identifiers ORDER BY id", book_where)
+        comments = _grouped(con, "SELECT book, text FROM comments", book_where)
+        formats = _grouped(con, "SELECT book, format, name, uncompressed_size FROM data ORDER BY format", book_where)
         records: dict[int, Record] = {}
         for row in con.execute(
             "SELECT id, title, sort, timestamp, pubdate, series_index, author_sort, path, uuid, has_cover, "
-            "last_modified FROM books ORDER BY id"
+            "last_modified FROM books " + (f"WHERE id IN ({ids}) " if only is not None else "") + "ORDER BY id"
         ):
             book_id = row[0]
             people = authors.get(book_id, [])

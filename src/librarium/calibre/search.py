@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from librarium.calibre.library import UNDEFINED_DATE, Record
 
@@ -210,8 +211,10 @@ def canonical_language(value: str) -> str:
     return _LANGUAGES.get(value.lower(), value.lower())
 
 
+@lru_cache(maxsize=500_000)
 def _primary(text: str) -> str:
-    """ICU primary strength, roughly: no case, no accents, no punctuation or spaces."""
+    """ICU primary strength, roughly: no case, no accents, no punctuation or spaces (cached: the same
+    titles and names are compared on every search)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
 

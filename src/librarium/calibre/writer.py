@@ -49,7 +49,9 @@ def to_db_date(value: str) -> str:
 
 
 @contextmanager
-def transaction(library: Library) -> Iterator[sqlite3.Connection]:
+def transaction(library: Library, changed: list[int] | None = None) -> Iterator[sqlite3.Connection]:
+    """One write transaction. Afterwards the in-memory library reloads the books listed in `changed`
+    (filled in by the caller inside the block), or everything when no list is given."""
     con = connect(library.path, readonly=False)
     try:
         con.execute("BEGIN IMMEDIATE")
@@ -60,7 +62,10 @@ def transaction(library: Library) -> Iterator[sqlite3.Connection]:
         raise
     finally:
         con.close()
-        library.invalidate()
+        if changed is None:
+            library.invalidate()
+        else:
+            library.refresh(changed)
 
 
 # --- items ----------------------------------------------------------------------------------------
@@ -353,7 +358,7 @@ def write_opf(con: sqlite3.Connection, library: Library, book_id: int) -> None:
 
 
 def delete_books(library: Library, ids: list[int]) -> None:
-    with transaction(library) as con:
+    with transaction(library, list(ids)) as con:
         custom = [row[0] for row in con.execute("SELECT id FROM custom_columns")]
         folders = []
         for book_id in ids:
