@@ -1,7 +1,11 @@
 """The calibre-rest API served natively, checked against calibredb on a library calibredb wrote."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from librarium.calibre.library import Library
+from librarium.calibre.search import SearchError, search
 from tests.fixtures import calibre as ref
 
 pytestmark = pytest.mark.skipif(ref.CALIBREDB is None, reason="calibredb is not installed")
@@ -50,6 +54,8 @@ SEARCHES = [
     "cover:true", "cover:false", "id:>5", "id:<=2", "pubdate:1859", "pubdate:<1900", "pubdate:true", "date:today",
     "languages:english", "languages:fra", "size:<1k", "size:>1k", "miserables", "война", "storm", "title:stor",
     "uuid:true", "last_modified:thismonth", "and", "Liev",
+    "#mytags:x", "#mytags:=y", "#mytags:true", "#myint:42", "#myint:>5", "#myint:false", "#mybool:true",
+    "#mybool:false", "#mydate:2020", "#mydate:<2021-01-01",
 ]  # fmt: skip
 
 
@@ -146,3 +152,54 @@ def test_auth_none_refused_off_loopback(calibre_library, tmp_path):
                              calibre_auth="none", host="0.0.0.0")  # fmt: skip
     with pytest.raises(SystemExit):
         create_app(settings, migrate_on_start=False)
+
+
+# --- generated queries: same ids as calibredb, or an error where calibredb errs too -----------------
+
+
+_FIELDS = ["title", "authors", "tags", "series", "publisher", "comments", "languages", "formats", "identifiers"]
+_WORDS = ["storm", "night", "hobbit", "classic", "fantasy", "middle", "eng", "txt", "isbn", "tolkien", "the", "a"]
+_term = st.one_of(
+    st.builds(
+        lambda f, p, w: f"{f}:{p}{w}",
+        st.sampled_from(_FIELDS),
+        st.sampled_from(["", "=", "~"]),
+        st.sampled_from(_WORDS),
+    ),  # fmt: skip
+    st.builds(
+        lambda f, b: f"{f}:{b}",
+        st.sampled_from(_FIELDS + ["cover", "rating", "pubdate"]),
+        st.sampled_from(["true", "false"]),
+    ),  # fmt: skip
+    st.builds(
+        lambda f, o, n: f"{f}:{o}{n}",
+        st.sampled_from(["id", "rating", "size", "series_index"]),
+        st.sampled_from(["", ">", "<", ">=", "<=", "!="]),
+        st.integers(0, 12),
+    ),  # fmt: skip
+    st.sampled_from(_WORDS),
+)
+_query = st.recursive(
+    _term,
+    lambda inner: st.one_of(
+        st.builds(lambda a, b: f"{a} and {b}", inner, inner),
+        st.builds(lambda a, b: f"{a} or {b}", inner, inner),
+        st.builds(lambda a: f"not {a}", inner),
+        st.builds(lambda a: f"({a})", inner),
+        st.builds(lambda a, b: f"{a} {b}", inner, inner),
+    ),
+    max_leaves=4,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=_query)
+def test_generated_queries_match_calibredb(calibre_library, query):
+    library = Library(calibre_library)
+    try:
+        want = sorted(b["id"] for b in ref.listing(calibre_library, query))
+    except RuntimeError:
+        with pytest.raises(SearchError):
+            search(library.records(), query, library.custom_types)
+        return
+    assert sorted(search(library.records(), query, library.custom_types)) == want, query

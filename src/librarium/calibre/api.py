@@ -179,7 +179,7 @@ def create_calibre_app(library: Library, authorize: Any) -> FastAPI:
         found = cached.get((library.version, query, tuple(sort)))
         if found is None:
             try:
-                ids = search(all_records, query)
+                ids = search(all_records, query, library.custom_types)
             except SearchError as exc:
                 raise CalibreError(400, str(exc)) from exc
             found = _ordered([all_records[i] for i in ids], sort)

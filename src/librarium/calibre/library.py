@@ -90,6 +90,7 @@ class Library:
         self._stamp: tuple[int, int] | None = None
         self._records: dict[int, Record] = {}
         self.version = 0  # bumped whenever the in-memory books change (search results are cached per version)
+        self.custom_types: dict[str, str] = {}
 
     def _disk_stamp(self) -> tuple[int, int]:
         st = (self.path / "metadata.db").stat()
@@ -100,6 +101,7 @@ class Library:
         with self._lock:
             stamp = self._disk_stamp()
             if stamp != self._stamp:
+                self.custom_types = custom_types(self.path)
                 self._records = load(self.path)
                 self._stamp = stamp
                 self.version += 1
@@ -162,6 +164,38 @@ def _grouped(con: sqlite3.Connection, sql: str, where: str = "") -> dict[int, li
     return out
 
 
+def custom_types(path: Path) -> dict[str, str]:
+    """{label: calibre datatype} of the library's custom columns."""
+    con = connect(path)
+    try:
+        return {label: kind for label, kind in con.execute("SELECT label, datatype FROM custom_columns")}
+    finally:
+        con.close()
+
+
+def _custom_columns(con: sqlite3.Connection, book_where: str) -> dict[str, dict[int, list[Any]]]:
+    """Values of every custom column: {label: {book: [values]}} (calibre-rest 500s on these)."""
+    out: dict[str, dict[int, list[Any]]] = {}
+    for col_id, label, datatype, normalized in con.execute(
+        "SELECT id, label, datatype, normalized FROM custom_columns WHERE mark_for_delete = 0"
+    ).fetchall():
+        if datatype == "composite":
+            continue
+        if normalized:
+            where = book_where.replace("book", "l.book") if book_where else ""
+            sql = (
+                f"SELECT l.book, v.value FROM books_custom_column_{int(col_id)}_link l "
+                f"JOIN custom_column_{int(col_id)} v ON v.id = l.value {where} ORDER BY l.id"
+            )
+        else:
+            sql = f"SELECT book, value FROM custom_column_{int(col_id)} {book_where}"
+        values: dict[int, list[Any]] = defaultdict(list)
+        for book, value in con.execute(sql):
+            values[book].append(value)
+        out[label] = dict(values)
+    return out
+
+
 def load(path: Path, only: list[int] | None = None) -> dict[int, Record]:
     """Every book (or only the books `only` names)."""
     con = connect(path)
@@ -197,6 +231,7 @@ def load(path: Path, only: list[int] | None = None) -> dict[int, Record]:
         identifiers = _grouped(con, "SELECT book, type, val FROM identifiers ORDER BY id", book_where)
         comments = _grouped(con, "SELECT book, text FROM comments", book_where)
         formats = _grouped(con, "SELECT book, format, name, uncompressed_size FROM data ORDER BY format", book_where)
+        custom = _custom_columns(con, book_where)
         records: dict[int, Record] = {}
         for row in con.execute(
             "SELECT id, title, sort, timestamp, pubdate, series_index, author_sort, path, uuid, has_cover, "
@@ -226,6 +261,7 @@ def load(path: Path, only: list[int] | None = None) -> dict[int, Record]:
                 identifiers={t: v for t, v in identifiers.get(book_id, [])},
                 comments=(comments.get(book_id) or [""])[0] or "",
                 formats=[(f, n, int(s or 0)) for f, n, s in formats.get(book_id, [])],
+                custom={label: values[book_id] for label, values in custom.items() if book_id in values},
             )
         return records
     finally:

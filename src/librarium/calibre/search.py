@@ -360,6 +360,15 @@ def _date_range(value: str, today: date) -> tuple[str, date, date]:
     raise SearchError(f"Date conversion error: {value}")
 
 
+def _date_test(value: str) -> Callable[[date], bool]:
+    op, start, end = _date_range(value, datetime.now(UTC).date())
+    tests: dict[str, Callable[[date], bool]] = {
+        "=": lambda d: start <= d < end, "!=": lambda d: not start <= d < end, ">": lambda d: d >= end,
+        ">=": lambda d: d >= start, "<": lambda d: d < start, "<=": lambda d: d < end,
+    }  # fmt: skip
+    return tests[op]
+
+
 def _date_search(records: Iterable[Record], field: str, value: str) -> set[int]:
     def get(r: Record) -> str:
         return {"pubdate": r.pubdate, "date": r.timestamp, "last_modified": r.last_modified}[field]
@@ -367,12 +376,7 @@ def _date_search(records: Iterable[Record], field: str, value: str) -> set[int]:
     flag = _bool(value)
     if flag is not None:
         return {r.id for r in records if (get(r) != UNDEFINED_DATE) is flag}
-    op, start, end = _date_range(value, datetime.now(UTC).date())
-    tests: dict[str, Callable[[date], bool]] = {
-        "=": lambda d: start <= d < end, "!=": lambda d: not start <= d < end, ">": lambda d: d >= end,
-        ">=": lambda d: d >= start, "<": lambda d: d < start, "<=": lambda d: d < end,
-    }  # fmt: skip
-    test = tests[op]
+    test = _date_test(value)
     return {r.id for r in records if test(date.fromisoformat(get(r)[:10]))}
 
 
@@ -389,7 +393,7 @@ def _identifier_search(records: Iterable[Record], value: str) -> set[int]:
     return {r.id for r in records if any(matcher(k) or matcher(v) for k, v in r.identifiers.items())}
 
 
-def _term(records: list[Record], t: Term) -> set[int]:
+def _term(records: list[Record], t: Term, types: dict[str, str]) -> set[int]:
     loc, value = t.location, t.value
     if loc == "all":
         hits: set[int] = set()
@@ -410,26 +414,56 @@ def _term(records: list[Record], t: Term) -> set[int]:
             raise SearchError(f'Invalid boolean query "{value}"')
         return {r.id for r in records if r.has_cover is flag}
     if loc.startswith("#"):
-        return set()  # custom columns are read-only here; no value matches yet
+        return _custom_search(records, loc[1:], value, types)
     return _text_search(records, loc, value)
 
 
-def evaluate(node: object, records: list[Record], universe: set[int]) -> set[int]:
+def _custom_search(records: list[Record], label: str, value: str, types: dict[str, str]) -> set[int]:
+    """`#label:value` with the semantics of the column's datatype."""
+    kind = types.get(label)
+    if kind is None:
+        raise SearchError(f"Invalid search location: #{label}")
+    values = {r.id: [v for v in r.custom.get(label, []) if v is not None and v != ""] for r in records}
+    flag = _bool(value)
+    if kind == "bool":
+        wanted = value.lower()
+        if wanted in ("true", "yes", "checked"):
+            return {i for i, v in values.items() if v and bool(v[0])}
+        if wanted in ("no", "unchecked"):
+            return {i for i, v in values.items() if v and not bool(v[0])}
+        if wanted in ("false", "empty", "blank"):
+            return {i for i, v in values.items() if not v}
+        raise SearchError(f'Invalid boolean query "{value}"')
+    if flag is not None:
+        return {i for i, v in values.items() if bool(v) is flag}
+    if kind in ("int", "float", "rating"):
+        op, target = _number(value)
+        scale = 0.5 if kind == "rating" else 1.0
+        return {i for i, v in values.items() if v and op(float(v[0]) * scale, target)}
+    if kind == "datetime":
+        test = _date_test(value)
+        return {i for i, v in values.items() if v and test(date.fromisoformat(str(v[0])[:10]))}
+    matcher = _text_matcher(value)
+    return {i for i, v in values.items() if any(matcher(str(x)) for x in v)}
+
+
+def evaluate(node: object, records: list[Record], universe: set[int], types: dict[str, str]) -> set[int]:
     if isinstance(node, Term):
-        return _term(records, node)
+        return _term(records, node, types)
     if isinstance(node, Not):
-        return universe - evaluate(node.node, records, universe)
+        return universe - evaluate(node.node, records, universe, types)
     if isinstance(node, And):
-        left = evaluate(node.left, records, universe)
-        return left & evaluate(node.right, [r for r in records if r.id in left], left) if left else set()
+        left = evaluate(node.left, records, universe, types)
+        return left & evaluate(node.right, [r for r in records if r.id in left], left, types) if left else set()
     if isinstance(node, Or):
-        return evaluate(node.left, records, universe) | evaluate(node.right, records, universe)
+        return evaluate(node.left, records, universe, types) | evaluate(node.right, records, universe, types)
     raise TypeError(node)
 
 
-def search(records: dict[int, Record], query: str) -> set[int]:
-    """Ids of the books matching `query` (every book for an empty query)."""
+def search(records: dict[int, Record], query: str, custom_types: dict[str, str] | None = None) -> set[int]:
+    """Ids of the books matching `query` (every book for an empty query). `custom_types` maps custom
+    column labels to calibre datatypes, for `#label:` terms."""
     tree = parse(query)
     if tree is None:
         return set(records)
-    return evaluate(tree, list(records.values()), set(records))
+    return evaluate(tree, list(records.values()), set(records), custom_types or {})
