@@ -49,3 +49,14 @@ async def api(database_url: str, tmp_path: Path, settings_overrides: dict[str, o
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(client)
     await engine.dispose()
+
+
+CALIBRE_ENGINES = ["native", "calibredb"]
+
+
+@pytest.fixture(params=CALIBRE_ENGINES)
+def engine(request: pytest.FixtureRequest, database_url: str) -> str:
+    """The Calibre HTTP tests run against both engines (they do not touch the database: once, on SQLite)."""
+    if request.param == "calibredb" and not database_url.startswith("sqlite"):
+        pytest.skip("the calibredb engine does not touch the database; it is checked on the SQLite run")
+    return str(request.param)

@@ -17,8 +17,8 @@ def calibre_library(tmp_path_factory):
 
 
 @pytest.fixture
-def settings_overrides(request, calibre_library):
-    return {"calibre_library": calibre_library} | getattr(request, "param", {})
+def settings_overrides(request, calibre_library, engine):
+    return {"calibre_library": calibre_library, "calibre_engine": engine} | getattr(request, "param", {})
 
 
 def _expected(book: dict) -> dict:

@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     storage_roots: str = Field("", validation_alias=_env("STORAGE_ROOTS"))
     calibre_library: Path | None = Field(None, validation_alias=_env("CALIBRE_LIBRARY"))
     calibre_auth: str = Field("admin", validation_alias=_env("CALIBRE_AUTH"))
+    calibre_engine: str = Field("native", validation_alias=_env("CALIBRE_ENGINE"))
     ebook_path_template: str = Field("{title}", validation_alias=_env("EBOOK_PATH_TEMPLATE"))
     audiobook_path_template: str = Field("{title}", validation_alias=_env("AUDIOBOOK_PATH_TEMPLATE"))
 
@@ -98,12 +99,13 @@ class Settings(BaseSettings):
             return value
         return str(value).strip().lower() not in {"false", "0", "no", "off"}
 
-    @field_validator("calibre_auth", mode="after")
+    @field_validator("calibre_auth", "calibre_engine", mode="after")
     @classmethod
-    def _calibre_auth(cls, value: str) -> str:
+    def _calibre_choice(cls, value: str, info: Any) -> str:
+        allowed = {"calibre_auth": ("admin", "none"), "calibre_engine": ("native", "calibredb")}[info.field_name]
         value = value.strip().lower()
-        if value not in ("admin", "none"):
-            raise ValueError("LIBRARIUM_CALIBRE_AUTH must be 'admin' or 'none'")
+        if value not in allowed:
+            raise ValueError(f"LIBRARIUM_{info.field_name.upper()} must be one of {', '.join(allowed)}")
         return value
 
     @field_validator("ebook_path_template", "audiobook_path_template", mode="after")

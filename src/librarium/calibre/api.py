@@ -26,16 +26,12 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from librarium import __version__
-from librarium.calibre import naming, validation, writer
-from librarium.calibre.library import Library, Record
-from librarium.calibre.search import SearchError, search
+from librarium.calibre import validation, writer
+from librarium.calibre.engines import Engine
+from librarium.calibre.library import Record
+from librarium.calibre.search import SearchError
 
 CALIBRE_REST_VERSION = "0.1.0"
-SORT_KEYS = {
-    "author_sort", "authors", "comments", "cover", "formats", "id", "identifiers", "isbn", "languages",
-    "last_modified", "pubdate", "publisher", "rating", "series", "series_index", "size", "tags", "template",
-    "timestamp", "title", "uuid",
-}  # fmt: skip
 _REASONS = {
     400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
     408: "Request Timeout", 409: "Conflict", 415: "Unsupported Media Type", 422: "Unprocessable Entity",
@@ -60,42 +56,6 @@ class CalibreError(Exception):
         return {"error": f"{self.status} {_REASONS.get(self.status, '')}: {self.description}"}
 
 
-def _sort_value(rec: Record, key: str) -> Any:
-    simple = {
-        "title": rec.sort.casefold(),
-        "authors": rec.author_sort.casefold(),
-        "author_sort": rec.author_sort.casefold(),
-        "comments": rec.comments.casefold(),
-        "cover": rec.has_cover,
-        "formats": ",".join(f for f, _, _ in rec.formats),
-        "id": rec.id,
-        "identifiers": ",".join(f"{k}:{v}" for k, v in sorted(rec.identifiers.items())),
-        "isbn": rec.identifiers.get("isbn", ""),
-        "languages": ",".join(rec.languages),
-        "last_modified": rec.last_modified,
-        "pubdate": rec.pubdate,
-        "publisher": rec.publisher.casefold(),
-        "rating": rec.rating,
-        "series": rec.series.casefold(),
-        "series_index": rec.series_index,
-        "size": max((s for _, _, s in rec.formats), default=0),
-        "tags": ",".join(t.casefold() for t in rec.tags),
-        "template": "",
-        "timestamp": rec.timestamp,
-        "uuid": rec.uuid,
-    }
-    return simple[key]
-
-
-def _ordered(records: list[Record], sort: list[str]) -> list[Record]:
-    keys = [s.lstrip("-") for s in sort if s.lstrip("-") in SORT_KEYS]
-    # calibre-rest: one direction for all keys, descending if any kept key asked for it
-    descending = any(s.startswith("-") for s in sort if s.lstrip("-") in SORT_KEYS)
-    if not keys:
-        return sorted(records, key=lambda r: r.id)
-    return sorted(records, key=lambda r: tuple(_sort_value(r, k) for k in keys) + (r.id,), reverse=descending)
-
-
 def _json(data: Any, status: int = 200) -> Response:
     """Keys sorted, compact, as Flask's jsonify writes them; orjson keeps it fast."""
     return Response(orjson.dumps(data, option=orjson.OPT_SORT_KEYS), status, media_type="application/json")
@@ -116,7 +76,7 @@ def _int(value: str | None, default: int) -> int:
         raise CalibreError(400, f"invalid literal for int() with base 10: {value!r}") from exc
 
 
-def create_calibre_app(library: Library, authorize: Any) -> FastAPI:
+def create_calibre_app(engine: Engine, authorize: Any) -> FastAPI:
     """`authorize(request)` raises for callers who may not use the API."""
     app = FastAPI(title="Calibre API (calibre-rest compatible)", version=CALIBRE_REST_VERSION, redirect_slashes=False)
 
@@ -145,8 +105,10 @@ def create_calibre_app(library: Library, authorize: Any) -> FastAPI:
         response: Response = await call_next(request)
         return response
 
+    library = engine.library
+
     async def records() -> dict[int, Record]:
-        return await anyio.to_thread.run_sync(library.records)
+        return await anyio.to_thread.run_sync(engine.records)
 
     # Results of recent searches, valid while the library's books are unchanged (as calibre-server does).
     cached: dict[tuple[int, str, tuple[str, ...]], list[Record]] = {}
@@ -176,16 +138,17 @@ def create_calibre_app(library: Library, authorize: Any) -> FastAPI:
         # calibre-rest joins the searches with a space, which lets "a or b" swallow the next one, and
         # shlex-splits quoted phrases apart; each search here is one parenthesised, intact clause.
         query = " and ".join(f"({s})" for s in search_terms if s.strip())
-        found = cached.get((library.version, query, tuple(sort)))
+        key = (await anyio.to_thread.run_sync(engine.version), query, tuple(sort))
+        found = cached.get(key)
         if found is None:
             try:
-                ids = search(all_records, query, library.custom_types)
+                ids = await anyio.to_thread.run_sync(engine.find, query, sort)
             except SearchError as exc:
                 raise CalibreError(400, str(exc)) from exc
-            found = _ordered([all_records[i] for i in ids], sort)
+            found = [all_records[i] for i in ids if i in all_records]
             if len(cached) > 256:
                 cached.clear()
-            cached[(library.version, query, tuple(sort))] = found
+            cached[key] = found
         if not found:
             return Response(status_code=204)
         first, size = _int(start, 1), _int(limit, 20)
@@ -203,7 +166,7 @@ def create_calibre_app(library: Library, authorize: Any) -> FastAPI:
         }
         return _json({"books": [library.book_json(r) for r in page], "metadata": metadata})
 
-    _write_routes(app, library)
+    _write_routes(app, engine)
     return app
 
 
@@ -263,7 +226,8 @@ def _ids(request: Request, path_id: int | None) -> list[int]:
     return ids
 
 
-def _write_routes(app: FastAPI, library: Library) -> None:
+def _write_routes(app: FastAPI, engine: Engine) -> None:
+    library = engine.library
     lock = anyio.Lock()  # one writer at a time (calibre's metadata.db allows no more)
 
     @app.exception_handler(ValidationFailed)
@@ -287,15 +251,7 @@ def _write_routes(app: FastAPI, library: Library) -> None:
         data = await _json_body(request, allow_empty=True)
         data.pop("automerge", None)
 
-        def run() -> int:
-            changed: list[int] = []
-            with writer.transaction(library, changed) as con:
-                book_id = writer.create_book(con, library, data)
-                writer.write_opf(con, library, book_id)
-                changed.append(book_id)
-            return book_id
-
-        return {"id": [str(await write(run))]}
+        return {"id": [str(await write(engine.add_empty, data))]}
 
     @app.post("/books", status_code=201, response_model=None)
     async def add_files(request: Request) -> JSONResponse | dict[str, list[str]]:
@@ -326,7 +282,7 @@ def _write_routes(app: FastAPI, library: Library) -> None:
                 path = Path(tmp) / f"{index}{Path(name).suffix.lower()}"
                 await anyio.to_thread.run_sync(_save, upload.file, path)
                 staged.append((name, path))
-            added, clashes = await write(_add_files, library, staged, data, mode)
+            added, clashes = await write(engine.add_files, staged, data, mode)
         if clashes:
             names = ", ".join(clashes)
             return JSONResponse(
@@ -344,25 +300,15 @@ def _write_routes(app: FastAPI, library: Library) -> None:
         for ignored in ("automerge", "id", "size"):  # calibre-rest crashes (500) on these
             data.pop(ignored, None)
 
-        def run() -> None:
-            with writer.transaction(library, [book_id]) as con:
-                if con.execute("SELECT 1 FROM books WHERE id = ?", (book_id,)).fetchone() is None:
-                    raise writer.WriteError(404, f"book {book_id} does not exist")
-                writer.apply(con, book_id, {k: v for k, v in data.items() if k != "cover"})
-                folder = writer.relocate(con, library, book_id)
-                if data.get("cover"):
-                    writer.set_cover(con, folder, book_id, Path(data["cover"]))
-                writer.write_opf(con, library, book_id)
-
-        await write(run)
-        rec = (await anyio.to_thread.run_sync(library.records)).get(book_id)
+        await write(engine.update, book_id, data)
+        rec = (await anyio.to_thread.run_sync(engine.records)).get(book_id)
         assert rec is not None
         return {"books": library.book_json(rec)}
 
     async def delete(request: Request, book_id: int | None) -> Response:
         ids = _ids(request, book_id)
-        await write(writer.delete_books, library, ids)
-        left = [i for i in ids if i in await anyio.to_thread.run_sync(library.records)]
+        await write(engine.delete, ids)
+        left = [i for i in ids if i in await anyio.to_thread.run_sync(engine.records)]
         if left:
             raise CalibreError(500, f"book {left[0]} was not deleted", prefixed=False)
         return Response(status_code=200, media_type="application/json")
@@ -377,18 +323,7 @@ def _write_routes(app: FastAPI, library: Library) -> None:
 
     async def export(request: Request, book_id: int | None) -> Response:
         ids = _ids(request, book_id)
-        records = await anyio.to_thread.run_sync(library.records)
-        missing = [i for i in ids if i not in records]
-        if missing:  # calibre-rest: 500 (or nothing at all on calibre 6.13)
-            raise CalibreError(404, f"No book with id {missing[0]} present")
-        files: list[tuple[str, Path]] = []
-        for i in sorted(set(ids)):  # zip members in id order
-            rec = records[i]
-            label = (
-                naming.sanitize(rec.title or "Unknown") + " - " + naming.sanitize(" & ".join(rec.authors) or "Unknown")
-            )
-            for fmt, name, _ in rec.formats:
-                files.append((f"{label}.{fmt.lower()}", library.path / rec.path / f"{name}.{fmt.lower()}"))
+        files = await write(engine.export_files, ids)
         if not files:
             raise CalibreError(404, "the requested books have no files to export")
         if len(files) == 1:
@@ -411,40 +346,6 @@ def _write_routes(app: FastAPI, library: Library) -> None:
 def _save(source: Any, path: Path) -> None:
     with open(path, "wb") as handle:
         shutil.copyfileobj(source, handle)
-
-
-def _add_files(
-    library: Library, staged: list[tuple[str, Path]], data: dict[str, Any], mode: str
-) -> tuple[list[int], list[str]]:
-    """Add each file as calibre does; returns (ids added or merged into, names refused as duplicates)."""
-    added: list[int] = []
-    clashes: list[str] = []
-    with writer.transaction(library, added) as con:
-        for name, path in staged:
-            ext = path.suffix.lstrip(".").upper()
-            fields = dict(data)
-            fields.setdefault("title", Path(naming.sanitize(Path(name).name)).stem or "Unknown")
-            authors = [a.strip() for a in fields.get("authors") or ["Unknown"] if a.strip()] or ["Unknown"]
-            matches = [] if mode == "new_record" else writer.duplicates(con, fields["title"], authors)
-            if not matches:
-                book_id = writer.create_book(con, library, fields)
-                writer.add_format(con, library, book_id, path, ext)
-                writer.write_opf(con, library, book_id)
-                added.append(book_id)
-                continue
-            if mode == "overwrite":
-                for book_id in matches:
-                    writer.add_format(con, library, book_id, path, ext)
-                    writer.write_opf(con, library, book_id)
-                added.extend(matches)
-                continue
-            lacking = [b for b in matches if not writer.has_format(con, b, ext)]
-            if lacking:
-                writer.add_format(con, library, lacking[0], path, ext)
-                added.append(lacking[0])
-            else:
-                clashes.append(name)
-    return added, clashes
 
 
 def _zip_response(files: list[tuple[str, Path]]) -> Response:

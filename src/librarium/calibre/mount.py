@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 
 from librarium.auth import repository as tokens_repo
 from librarium.calibre.api import CalibreError, create_calibre_app
+from librarium.calibre.engines import CalibredbEngine, Engine, NativeEngine
 from librarium.calibre.library import Library
 from librarium.config import Settings
 from librarium.errors import AppError
@@ -35,6 +36,7 @@ def mount_calibre(app: FastAPI, settings: Settings) -> None:
     if settings.calibre_library is None:
         return
     library = Library(settings.calibre_library)
+    engine: Engine = CalibredbEngine(library) if settings.calibre_engine == "calibredb" else NativeEngine(library)
 
     async def authorize(request: Request) -> None:
         if settings.calibre_auth == "none":
@@ -53,4 +55,4 @@ def mount_calibre(app: FastAPI, settings: Settings) -> None:
         if not user.is_instance_admin:
             raise CalibreError(403, "instance admin access required")
 
-    app.mount("/calibre", create_calibre_app(library, authorize))
+    app.mount("/calibre", create_calibre_app(engine, authorize))
