@@ -122,7 +122,7 @@ def main() -> None:
             "search tags:=iron and not series:true": lambda: http.get(
                 f"{base}/books", params={"search": "tags:=iron and not series:true"}
             ).raise_for_status(),
-            "update (PUT title)": lambda: http.put(
+            "update (PUT comments)": lambda: http.put(
                 f"{base}/books/{mid + 1}",
                 content=b'{"comments": "benchmarked"}',
                 headers={"Content-Type": "application/json"},
