@@ -10,9 +10,7 @@ server (`calibre-server`, /ajax endpoints) on the same library, all measured in 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,6 +19,7 @@ import time
 from pathlib import Path
 
 import httpx
+from server import free_port, start, stop, wait_for  # bench/server.py, next to this script
 
 from librarium.calibre.library import Library
 from librarium.calibre.writer import add_format, create_book, transaction
@@ -29,12 +28,6 @@ WORDS = "storm night river glass iron silent crimson garden empire ocean forest 
 AUTHORS = [
     f"{first} {last}" for first in ("Ann", "Bob", "Cleo", "Dan", "Eve") for last in ("Lee", "Moss", "Ng", "Ortiz")
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def build(root: Path, books: int) -> Path:
@@ -70,16 +63,6 @@ def timed(fn, runs: int) -> float:  # noqa: ANN001
     return statistics.median(samples)
 
 
-def _wait(url: str) -> None:
-    for _ in range(600):
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--books", type=int, default=10_000)
@@ -93,24 +76,16 @@ def main() -> None:
     library = build(work, args.books)
     print(f"built a {args.books:,}-book Calibre library natively in {time.perf_counter() - t0:.1f}s")
 
-    port = _free_port()
-    env = os.environ | {
-        "LIBRARIUM_DATA_DIR": str(work / "data"),
-        "LIBRARIUM_CALIBRE_LIBRARY": str(library),
-        "LIBRARIUM_CALIBRE_AUTH": "none",
-        "LIBRARIUM_LOG_LEVEL": "warning",
-    }
-    env.pop("LIBRARIUM_DATABASE_URL", None)
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("librarium")), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    server, root = start(
+        {
+            "LIBRARIUM_DATA_DIR": str(work / "data"),
+            "LIBRARIUM_CALIBRE_LIBRARY": str(library),
+            "LIBRARIUM_CALIBRE_AUTH": "none",
+        }
     )
     calibre_server = None
     try:
-        base = f"http://127.0.0.1:{port}/calibre"
-        _wait(base + "/health")
+        base = f"{root}/calibre"
         http = httpx.Client(timeout=120)
         mid = args.books // 2
         ours = {
@@ -140,14 +115,14 @@ def main() -> None:
 
         cs = {}
         if shutil.which("calibre-server"):
-            cport = _free_port()
+            cport = free_port()
             calibre_server = subprocess.Popen(
                 ["calibre-server", "--port", str(cport), "--listen-on", "127.0.0.1", str(library)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
             cbase = f"http://127.0.0.1:{cport}"
-            _wait(cbase + "/ajax/library-info")
+            wait_for(cbase + "/ajax/library-info")
             cs = {
                 "get one book": timed(lambda: http.get(f"{cbase}/ajax/book/{mid}").raise_for_status(), args.runs),
                 "search title:storm": timed(
@@ -168,8 +143,7 @@ def main() -> None:
             server_ms = f"{cs[name]:12.1f}ms" if name in cs else f"{'-':>14}"
             print(f"{name:40} {ms:8.2f}ms {floor:8.0f}ms {floor / ms:8.0f}x {server_ms}")
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        stop(server)
         if calibre_server is not None:
             calibre_server.terminate()
             calibre_server.wait(timeout=15)

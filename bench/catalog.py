@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -24,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from server import memory_mb, start, stop  # bench/server.py, next to this script
 from sqlalchemy import insert, text
 
 from librarium.auth.passwords import Passwords
@@ -178,19 +175,6 @@ async def direct_sql(url: str, library_id: str, params: dict[str, str], path: st
     return samples[1:]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--books", type=int, default=100_000)
@@ -207,27 +191,9 @@ def main() -> None:
     engine_name = "sqlite" if url.startswith("sqlite") else "postgresql"
     print(f"built {args.books:,} books on {engine_name} in {build_s:.1f}s ({args.books / build_s:,.0f} books/s)")
 
-    port = _free_port()
-    env = os.environ | {
-        "LIBRARIUM_DATA_DIR": str(workdir / "data"),
-        "LIBRARIUM_DATABASE_URL": url,
-        "LIBRARIUM_LOG_LEVEL": "warning",
-    }
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("librarium")), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = start({"LIBRARIUM_DATA_DIR": str(workdir / "data"), "LIBRARIUM_DATABASE_URL": url})
     try:
-        for _ in range(300):
-            try:
-                httpx.get(base + "/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        idle_rss = _rss_mb(server.pid)
+        idle_rss = memory_mb(server.pid)
         with httpx.Client(base_url=base, timeout=30) as http:
             r = http.post("/api/v1/auth/login", json={"identifier": "bench", "password": info["password"]})
             r.raise_for_status()
@@ -249,10 +215,9 @@ def main() -> None:
                 rows = body["total"] if isinstance(body, dict) and "items" in body else len(body)
                 ratio = median / sql_median if sql_median else float("inf")
                 print(f"{name:36} {median:10.2f}ms {p95:8.2f}ms {sql_median:9.2f}ms {ratio:6.1f}  {rows}")
-        print(f"\nserver RSS: idle {idle_rss:.0f} MB, after the run {_rss_mb(server.pid):.0f} MB")
+        print(f"\nserver RSS: idle {idle_rss:.0f} MB, after the run {memory_mb(server.pid):.0f} MB")
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        stop(server)
 
 
 if __name__ == "__main__":

@@ -12,29 +12,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
+from server import memory_mb, start, stop  # bench/server.py, next to this script
 
 CHUNK = 1 << 20
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _status(pid: int, key: str) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def _make_file(path: Path, megabytes: int) -> None:
@@ -59,28 +44,10 @@ def main() -> None:
     copy_s = time.perf_counter() - t0
     (work / "copy.cbz").unlink()
 
-    port = _free_port()
-    env = os.environ | {
-        "LIBRARIUM_DATA_DIR": str(work / "data"),
-        "LIBRARIUM_LOG_LEVEL": "warning",
-        "LIBRARIUM_MAX_UPLOAD_MB": str(args.mb * 2),
-    }
-    env.pop("LIBRARIUM_DATABASE_URL", None)
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("librarium")), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/api/v1"
+    server, root = start({"LIBRARIUM_DATA_DIR": str(work / "data"), "LIBRARIUM_MAX_UPLOAD_MB": str(args.mb * 2)})
+    base = f"{root}/api/v1"
     try:
-        for _ in range(300):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        idle = _status(server.pid, "VmRSS")
+        idle = memory_mb(server.pid)
         with httpx.Client(timeout=600) as http:
             user = {"username": "bench", "email": "bench@example.org", "password": "bench-password"}
             token = http.post(base + "/setup/admin", json=user).json()["data"]["access_token"]
@@ -93,14 +60,14 @@ def main() -> None:
                                 headers=headers).json()["data"]["id"]  # fmt: skip
             files = f"{base}/libraries/{lib}/books/{book}/editions/{edition}/files"
 
-            before_upload = _status(server.pid, "VmHWM")  # includes one argon2 hash (64 MiB) at sign-up
+            before_upload = memory_mb(server.pid, "VmHWM")  # includes one argon2 hash (64 MiB) at sign-up
             t0 = time.perf_counter()
             with open(source, "rb") as handle:
                 r = http.post(files, files={"file": ("big.cbz", handle, "application/octet-stream")}, headers=headers)
             upload_s = time.perf_counter() - t0
             r.raise_for_status()
             file_id = r.json()["data"]["id"]
-            after_upload = _status(server.pid, "VmHWM")
+            after_upload = memory_mb(server.pid, "VmHWM")
 
             t0 = time.perf_counter()
             received = 0
@@ -109,7 +76,7 @@ def main() -> None:
                     received += len(chunk)
             download_s = time.perf_counter() - t0
             assert received == size, (received, size)
-            peak = _status(server.pid, "VmHWM")
+            peak = memory_mb(server.pid, "VmHWM")
 
         mb = size / (1 << 20)
         print(f"file: {mb:,.0f} MB")
@@ -122,8 +89,7 @@ def main() -> None:
             f"hash), after the upload {after_upload:.0f} MB, after the download {peak:.0f} MB"
         )
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        stop(server)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -1,0 +1,59 @@
+"""What the benchmarks share: a free port, a real `librarium serve` process, its memory."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {seconds:.0f}s")
+
+
+def start(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """`librarium serve` on a free loopback port with `env` added; returns (process, base URL)."""
+    port = free_port()
+    full = os.environ | {"LIBRARIUM_LOG_LEVEL": "warning"} | env
+    if "LIBRARIUM_DATABASE_URL" not in env:
+        full.pop("LIBRARIUM_DATABASE_URL", None)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("librarium")), "serve", "--port", str(port)],
+        env=full,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_for(base + "/health")
+    return process, base
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def memory_mb(pid: int, key: str = "VmRSS") -> float:
+    """VmRSS (now) or VmHWM (peak) of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
