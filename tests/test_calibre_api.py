@@ -203,3 +203,49 @@ def test_generated_queries_match_calibredb(calibre_library, query):
             search(library.records(), query, library.custom_types)
         return
     assert sorted(search(library.records(), query, library.custom_types)) == want, query
+
+
+def test_second_listener_serves_the_calibre_api_at_its_root(calibre_library, tmp_path):
+    """`LIBRARIUM_CALIBRE_LISTEN` makes `librarium serve` a drop-in replacement for calibre-rest."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    def free_port():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    main_port, calibre_port = free_port(), free_port()
+    env = os.environ | {
+        "LIBRARIUM_DATA_DIR": str(tmp_path / "data"),
+        "LIBRARIUM_ARGON2_MEMORY_KIB": "1024",
+        "LIBRARIUM_CALIBRE_LIBRARY": str(calibre_library),
+        "LIBRARIUM_CALIBRE_AUTH": "none",
+        "LIBRARIUM_CALIBRE_LISTEN": f"127.0.0.1:{calibre_port}",
+        "LIBRARIUM_LOG_LEVEL": "warning",
+    }
+    env.pop("LIBRARIUM_DATABASE_URL", None)
+    binary = Path(sys.executable).with_name("librarium")
+    proc = subprocess.Popen([str(binary), "serve", "--port", str(main_port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"http://127.0.0.1:{calibre_port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        r = httpx.get(f"http://127.0.0.1:{calibre_port}/books/1", timeout=10)
+        assert r.status_code == 200 and r.json()["books"]["id"] == 1
+        r = httpx.get(f"http://127.0.0.1:{calibre_port}/books?limit=1", timeout=10)
+        assert r.json()["metadata"]["next"] == "/books?start=2&limit=1"
+        assert httpx.get(f"http://127.0.0.1:{main_port}/calibre/books/1", timeout=10).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)

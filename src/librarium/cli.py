@@ -59,13 +59,20 @@ def serve(
     settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     application = create_app(settings)
-    uvicorn.run(
-        application,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level.lower() if settings.log_level.lower() != "warn" else "warning",
-        proxy_headers=True,
-    )
+    level = settings.log_level.lower() if settings.log_level.lower() != "warn" else "warning"
+    configs = [uvicorn.Config(application, host=settings.host, port=settings.port, log_level=level, proxy_headers=True)]
+    calibre_app = getattr(application.state, "calibre_app", None)
+    if settings.calibre_listen and calibre_app is not None:
+        # A second listener serving the Calibre API at its root: a drop-in replacement for calibre-rest.
+        calibre_host, calibre_port = settings.calibre_listen_address
+        configs.append(
+            uvicorn.Config(calibre_app, host=calibre_host, port=calibre_port, log_level=level, lifespan="off")
+        )
+
+    async def run_all() -> None:
+        await asyncio.gather(*(uvicorn.Server(config).serve() for config in configs))
+
+    asyncio.run(run_all())
 
 
 @app.command("migrate")

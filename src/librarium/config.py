@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     calibre_library: Path | None = Field(None, validation_alias=_env("CALIBRE_LIBRARY"))
     calibre_auth: str = Field("admin", validation_alias=_env("CALIBRE_AUTH"))
     calibre_engine: str = Field("native", validation_alias=_env("CALIBRE_ENGINE"))
+    calibre_listen: str = Field("", validation_alias=_env("CALIBRE_LISTEN"))
     ebook_path_template: str = Field("{title}", validation_alias=_env("EBOOK_PATH_TEMPLATE"))
     audiobook_path_template: str = Field("{title}", validation_alias=_env("AUDIOBOOK_PATH_TEMPLATE"))
 
@@ -135,6 +136,14 @@ class Settings(BaseSettings):
     def allowed_storage_roots(self) -> list[Path]:
         roots = [Path(p) for p in self.storage_roots.split(os.pathsep) if p.strip()]
         return [p.resolve() for p in (roots or [self.data_dir])]
+
+    @property
+    def calibre_listen_address(self) -> tuple[str, int]:
+        """`LIBRARIUM_CALIBRE_LISTEN` ("127.0.0.1:5000") as (host, port)."""
+        host, _, port = self.calibre_listen.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"LIBRARIUM_CALIBRE_LISTEN must be host:port, not {self.calibre_listen!r}")
+        return host.strip("[]"), int(port)
 
     def resolve_jwt_secret(self) -> str:
         """The signing key. Never empty.

@@ -25,11 +25,13 @@ def is_loopback(host: str) -> bool:
 
 
 def check_settings(settings: Settings, host: str) -> None:
-    if settings.calibre_auth == "none" and not is_loopback(host):
-        raise SystemExit(
-            "LIBRARIUM_CALIBRE_AUTH=none opens the Calibre API to anyone who can connect; "
-            f"it is only allowed when serving on a loopback address, not {host!r}"
-        )
+    hosts = [host] + ([settings.calibre_listen_address[0]] if settings.calibre_listen else [])
+    for address in hosts:
+        if settings.calibre_auth == "none" and not is_loopback(address):
+            raise SystemExit(
+                "LIBRARIUM_CALIBRE_AUTH=none opens the Calibre API to anyone who can connect; "
+                f"it is only allowed when serving on a loopback address, not {address!r}"
+            )
 
 
 def mount_calibre(app: FastAPI, settings: Settings) -> None:
@@ -55,4 +57,6 @@ def mount_calibre(app: FastAPI, settings: Settings) -> None:
         if not user.is_instance_admin:
             raise CalibreError(403, "instance admin access required")
 
-    app.mount("/calibre", create_calibre_app(engine, authorize))
+    calibre_app = create_calibre_app(engine, authorize)
+    app.mount("/calibre", calibre_app)
+    app.state.calibre_app = calibre_app  # also served at the root of LIBRARIUM_CALIBRE_LISTEN, if set
