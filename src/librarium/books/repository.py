@@ -295,19 +295,6 @@ def cover_url(book: Book) -> str:
     return f"/api/v1/libraries/{book.library_id}/books/{book.id}/cover?v={int(book.updated_at.timestamp())}"
 
 
-async def read_statuses(session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID) -> dict[uuid.UUID, str]:
-    """The caller's strongest status per book: read > reading > did_not_finish > anything else."""
-    stmt = (
-        select(BookEdition.book_id, UserBookInteraction.read_status)
-        .join(UserBookInteraction, UserBookInteraction.book_edition_id == BookEdition.id)
-        .where(BookEdition.book_id.in_(ids), UserBookInteraction.user_id == reader)
-    )
-    found: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for book_id, status in (await session.execute(stmt)).all():
-        found[book_id].append(status)
-    return {book_id: _best_status(statuses) for book_id, statuses in found.items()}
-
-
 # --- writes ---------------------------------------------------------------------------------------
 
 

@@ -13,25 +13,10 @@ from librarium.models import (
     Library,
     LibraryMembership,
     MemberTag,
-    Permission,
     Role,
-    RolePermission,
     Tag,
     User,
 )
-
-
-async def has_permission(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, permission: str) -> bool:
-    stmt = select(
-        exists().where(
-            LibraryMembership.library_id == library_id,
-            LibraryMembership.user_id == user_id,
-            RolePermission.role_id == LibraryMembership.role_id,
-            Permission.id == RolePermission.permission_id,
-            Permission.name == permission,
-        )
-    )
-    return bool((await session.execute(stmt)).scalar())
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID) -> Library | None:

@@ -22,10 +22,6 @@ OWNER_ROLE = "library_owner"
 DEFAULT_ROLE = "library_viewer"
 
 
-async def has_permission(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, permission: str) -> bool:
-    return await repo.has_permission(session, library_id, user_id, permission)
-
-
 async def list_for(session: AsyncSession, user_id: uuid.UUID, admin: bool) -> list[Library]:
     return await repo.visible_to(session, user_id, admin)
 
