@@ -389,8 +389,8 @@ def _identifier_search(records: Iterable[Record], value: str) -> set[int]:
         kind_match = _text_matcher(kind) if kind else (lambda _: True)
         val_match = _text_matcher(val) if val else (lambda _: True)
         return {r.id for r in records if any(kind_match(k) and val_match(v) for k, v in r.identifiers.items())}
-    matcher = _text_matcher(value)
-    return {r.id for r in records if any(matcher(k) or matcher(v) for k, v in r.identifiers.items())}
+    matcher = _text_matcher(value)  # without a "type:", calibre matches the values only
+    return {r.id for r in records if any(matcher(v) for v in r.identifiers.values())}
 
 
 def _term(records: list[Record], t: Term, types: dict[str, str]) -> set[int]:
