@@ -47,7 +47,7 @@ async def api(database_url: str, tmp_path: Path, settings_overrides: dict[str, o
     app = create_app(make_settings(tmp_path, database_url, **settings_overrides), engine=engine, migrate_on_start=False)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield Api(client)
+        yield Api(client, app)
     await engine.dispose()
 
 

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from librarium.files import fetch as fetch_module
+from librarium.kit.http import HttpClient
 from tests.fixtures.media import jpeg, png
 
 ZERO = "00000000-0000-0000-0000-000000000001"
@@ -157,10 +158,10 @@ async def test_redirect_to_loopback_is_refused(monkeypatch):
             return httpx.Response(302, headers={"Location": "http://internal.test/admin.png"})
         return httpx.Response(200, content=png())
 
-    monkeypatch.setattr(fetch_module, "resolve", fake_resolve)
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-        with pytest.raises(Exception) as caught:
-            await fetch_module.fetch("http://public.test/cover.png", 1 << 20, allow_private=False, client=client)
+    client = HttpClient(transport=httpx.MockTransport(handler), resolver=fake_resolve)
+    with pytest.raises(Exception) as caught:
+        await fetch_module.fetch("http://public.test/cover.png", 1 << 20, allow_private=False, client=client)
+    await client.aclose()
     assert getattr(caught.value, "message", "") == "url points to a private or local address"
 
 

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "librarium-openapi.json"
+SPEC = Path(__file__).resolve().parents[1] / "spec" / "librarium-openapi.json"
 
 
 async def test_health_at_root_and_api_prefix(api):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,11 +29,14 @@ from librarium.config import Settings
 from librarium.contributors.router import router as contributors_router
 from librarium.dashboard.router import router as dashboard_router
 from librarium.db import migrate
-from librarium.db.engine import make_engine, make_sessionmaker
+from librarium.db.engine import make_engine
+from librarium.db.unit import Database
 from librarium.editions.router import router as editions_router
 from librarium.errors import install_error_handlers
 from librarium.files.router import router as files_router
 from librarium.genres.router import router as genres_router
+from librarium.inputguard import InputGuard
+from librarium.jobs.runner import Worker
 from librarium.libraries.router import router as libraries_router
 from librarium.loans.router import router as loans_router
 from librarium.media_types.router import router as media_types_router
@@ -62,7 +66,12 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if migrate_on_start:
             await anyio.to_thread.run_sync(migrate.upgrade, settings.effective_database_url)
+        worker = Worker(app.state.db, settings) if settings.worker else None
+        running = asyncio.create_task(worker.run()) if worker is not None else None
         yield
+        if worker is not None and running is not None:
+            worker.stop()
+            await running
         if owns_engine:
             await engine.dispose()
 
@@ -78,7 +87,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.db = Database(engine)
     app.state.auth = AuthContext(
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
         signer=TokenSigner(settings.resolve_jwt_secret(), settings.jwt_access_ttl),
@@ -87,6 +96,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         login_limiter=AttemptLimiter(settings.login_rate_limit, settings.login_rate_window),
     )
     install_error_handlers(app)
+    app.add_middleware(InputGuard, max_body_bytes=settings.max_json_kb * 1024)
     app.add_middleware(SecurityHeaders)
 
     def health() -> Health:

@@ -75,6 +75,41 @@ def serve(
     asyncio.run(run_all())
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(help="Jobs run at once [default: LIBRARIUM_WORKER_CONCURRENCY or 4; 1 on SQLite]")
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="Run the jobs that are due now, then exit")] = False,
+) -> None:
+    """Run background jobs (imports, enrichment, suggestions…) next to `serve`, here or on other machines.
+
+    `serve` already runs one worker in-process; start more against PostgreSQL to share the load. Stop with
+    Ctrl-C or SIGTERM: running jobs get LIBRARIUM_JOB_SHUTDOWN_GRACE seconds, then resume elsewhere later."""
+    import signal
+
+    from librarium.db import migrate
+    from librarium.db.engine import make_engine
+    from librarium.db.unit import Database
+    from librarium.jobs.runner import Worker
+
+    settings = _settings()
+    migrate.upgrade(settings.effective_database_url)
+
+    async def run() -> None:
+        engine = make_engine(settings.effective_database_url)
+        runner = Worker(Database(engine), settings, concurrency=concurrency)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, runner.stop)
+        try:
+            await (runner.run_until_idle() if once else runner.run())
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
 @app.command("migrate")
 def migrate_command(
     revision: Annotated[str, typer.Argument(help="Target revision")] = "head",

@@ -76,7 +76,17 @@ class Settings(BaseSettings):
     audiobook_storage_path: Path | None = Field(None, validation_alias=_env("AUDIOBOOK_STORAGE_PATH"))
     max_cover_mb: float = Field(10, validation_alias=_env("MAX_COVER_MB"))
     max_upload_mb: float = Field(4096, validation_alias=_env("MAX_UPLOAD_MB"))
+    max_json_kb: int = Field(1024, ge=1, validation_alias=_env("MAX_JSON_KB"))
     allow_private_fetch: bool = Field(False, validation_alias=_env("ALLOW_PRIVATE_FETCH"))
+    # background jobs (jobs/runner.py)
+    worker: bool = Field(True, validation_alias=_env("WORKER"))
+    worker_concurrency: int = Field(4, ge=1, le=64, validation_alias=_env("WORKER_CONCURRENCY"))
+    job_poll_interval: float = Field(2.0, gt=0, validation_alias=_env("JOB_POLL_INTERVAL"))
+    job_heartbeat: float = Field(10.0, gt=0, validation_alias=_env("JOB_HEARTBEAT"))
+    job_stale_after: float = Field(60.0, gt=0, validation_alias=_env("JOB_STALE_AFTER"))
+    job_shutdown_grace: float = Field(30.0, ge=0, validation_alias=_env("JOB_SHUTDOWN_GRACE"))
+    job_modules: str = Field("", validation_alias=_env("JOB_MODULES"))
+
     # Folders storage locations may point into (os.pathsep-separated); empty = the data directory only.
     storage_roots: str = Field("", validation_alias=_env("STORAGE_ROOTS"))
     calibre_library: Path | None = Field(None, validation_alias=_env("CALIBRE_LIBRARY"))
@@ -91,7 +101,7 @@ class Settings(BaseSettings):
     def _duration(cls, value: Any) -> int:
         return parse_duration(value)
 
-    @field_validator("registration_enabled", mode="before")
+    @field_validator("registration_enabled", "worker", mode="before")
     @classmethod
     def _flag(cls, value: Any) -> bool:
         # Upstream disables registration only for the exact string "false"; we also accept the usual

@@ -56,8 +56,18 @@ class Conflict(AppError):
     status = 409
 
 
+class PayloadTooLarge(AppError):
+    status = 413
+
+
 class TooManyRequests(AppError):
     status = 429
+
+
+class UpstreamError(AppError):
+    """Another server (a provider, a cover host) failed or could not be reached."""
+
+    status = 502
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -94,7 +104,16 @@ def validation_message(errors: list[Any]) -> str:
         loc = err.get("loc", ())
         if loc and loc[0] == "query" and len(loc) > 1:
             return f"invalid {loc[1]}"
+    for err in errors:
+        loc = err.get("loc", ())
+        if err.get("type") in _RANGE_ERRORS and loc and loc[0] == "body":
+            field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
+            return f"{field} is out of range"
     return "invalid request body"
+
+
+# pydantic's error types for a number outside its field's bounds (kit.schema.Int32, Position, ...)
+_RANGE_ERRORS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than", "finite_number"}
 
 
 async def _app_error(_: Request, exc: Exception) -> JSONResponse:

@@ -14,7 +14,7 @@ from librarium.auth import repository as tokens_repo
 from librarium.auth.service import AuthContext
 from librarium.auth.tokens import AccessClaims
 from librarium.db.session import get_session
-from librarium.errors import Forbidden, Unauthorized
+from librarium.errors import Forbidden, NotFound, Unauthorized
 from librarium.models import User
 
 Session = Annotated[AsyncSession, Depends(get_session)]
@@ -88,9 +88,12 @@ def library_permission(permission: str) -> Callable[..., Awaitable[Caller]]:
         )
         if found is None:
             raise Unauthorized("invalid or expired token")
-        user, granted = found
+        user, granted, library_exists = found
         if not (granted or user.is_instance_admin):
             raise Forbidden("insufficient permissions")
+        if not library_exists:
+            # upstream lets an admin's write reach the database and answers 500 (or 409 for tags)
+            raise NotFound("library not found")
         return Caller(user=user, claims=claims)
 
     check.__name__ = f"require_{permission.replace(':', '_')}"

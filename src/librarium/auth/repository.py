@@ -6,11 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.auth.tokens import AccessClaims
 from librarium.db.base import utcnow
 from librarium.models import (
+    Library,
     LibraryMembership,
     Permission,
     RefreshToken,
@@ -32,8 +34,10 @@ async def active_user_for_token(session: AsyncSession, user_id: uuid.UUID, jti: 
 
 async def active_user_with_permission(
     session: AsyncSession, user_id: uuid.UUID, jti: uuid.UUID, library_id: uuid.UUID, permission: str
-) -> tuple[User, bool] | None:
-    """`active_user_for_token` plus whether the user holds `permission` in the library: one query."""
+) -> tuple[User, bool, bool] | None:
+    """`active_user_for_token` plus whether the user holds `permission` in the library and whether the
+    library exists (instance admins hold every permission, but not in a library that is not there): one
+    query."""
     revoked = select(RevokedAccessToken.jti).where(
         RevokedAccessToken.jti == jti, RevokedAccessToken.expires_at > utcnow()
     )
@@ -44,16 +48,46 @@ async def active_user_with_permission(
         Permission.id == RolePermission.permission_id,
         Permission.name == permission,
     )
-    stmt = select(User, granted.label("granted")).where(User.id == user_id, User.is_active.is_(True), ~revoked.exists())
+    found = exists().where(Library.id == library_id)
+    stmt = select(User, granted.label("granted"), found.label("found")).where(
+        User.id == user_id, User.is_active.is_(True), ~revoked.exists()
+    )
     row = (await session.execute(stmt)).first()
-    return (row[0], bool(row[1])) if row else None
+    return (row[0], bool(row[1]), bool(row[2])) if row else None
 
 
 async def add_refresh(
-    session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, token_hash: str, expires_at: datetime
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    token_hash: str,
+    expires_at: datetime,
+    *,
+    access: AccessClaims,
 ) -> None:
-    session.add(RefreshToken(user_id=user_id, session_id=session_id, token_hash=token_hash, expires_at=expires_at))
+    session.add(
+        RefreshToken(
+            user_id=user_id,
+            session_id=session_id,
+            token_hash=token_hash,
+            expires_at=expires_at,
+            access_jti=access.jti,
+            access_expires_at=access.expires_at,
+        )
+    )
     await session.flush()
+
+
+async def deny_chain_access_tokens(session: AsyncSession, session_id: uuid.UUID) -> None:
+    """Deny-list every access token issued in one sign-in's chain that is still valid."""
+    stmt = select(RefreshToken.access_jti, RefreshToken.access_expires_at).where(
+        RefreshToken.session_id == session_id,
+        RefreshToken.access_jti.is_not(None),
+        RefreshToken.access_expires_at > utcnow(),
+    )
+    for jti, expires_at in (await session.execute(stmt)).all():
+        if jti is not None and expires_at is not None:
+            await deny_access_token(session, jti, expires_at)
 
 
 async def refresh_by_hash(session: AsyncSession, token_hash: str) -> RefreshToken | None:
@@ -94,3 +128,11 @@ async def save_preferences(session: AsyncSession, user_id: uuid.UUID, prefs: dic
         row.prefs = prefs
         row.updated_at = utcnow()
     await session.flush()
+
+
+async def purge_expired(session: AsyncSession) -> int:
+    """Delete refresh tokens and deny-list entries past their expiry; how many rows went."""
+    now = utcnow()
+    gone = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at <= now))
+    denied = await session.execute(delete(RevokedAccessToken).where(RevokedAccessToken.expires_at <= now))
+    return int(gone.rowcount or 0) + int(denied.rowcount or 0)  # type: ignore[attr-defined]

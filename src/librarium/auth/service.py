@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,9 +24,12 @@ from librarium.auth.schemas import (
 )
 from librarium.auth.tokens import AccessClaims, TokenSigner, hash_refresh_token, new_refresh_token
 from librarium.db.base import utcnow
-from librarium.errors import BadRequest, Conflict, Forbidden, TooManyRequests, Unauthorized
+from librarium.errors import BadRequest, Conflict, Forbidden, PayloadTooLarge, TooManyRequests, Unauthorized
 from librarium.models import User
 from librarium.users import repository as users_repo
+
+# The merged preferences object, serialised; every page load of the web client reads it.
+MAX_PREFERENCES_BYTES = 64 * 1024
 
 
 @dataclass
@@ -102,15 +106,17 @@ async def register(session: AsyncSession, ctx: AuthContext, body: UserCreate) ->
 
 async def issue_tokens(session: AsyncSession, ctx: AuthContext, user: User, session_id: uuid.UUID) -> TokenRead:
     refresh = new_refresh_token()
+    access, claims = ctx.signer.issue(user.id, user.is_instance_admin, session_id)
     await tokens_repo.add_refresh(
         session,
         user.id,
         session_id,
         hash_refresh_token(refresh),
         utcnow() + timedelta(seconds=ctx.refresh_ttl),
+        access=claims,
     )
     return TokenRead(
-        access_token=ctx.signer.issue(user.id, user.is_instance_admin, session_id),
+        access_token=access,
         refresh_token=refresh,
         expires_in=ctx.signer.access_ttl,
         user=UserRead.model_validate(user),
@@ -150,8 +156,10 @@ async def refresh(session: AsyncSession, ctx: AuthContext, token: str) -> TokenR
         raise invalid
     if row.revoked_at is not None:
         # A rotated token presented again means it leaked (or two tabs raced): end that sign-in's
-        # whole chain so a thief's copy stops working too. Upstream only rejects the one token.
+        # whole chain so a thief's copy stops working too, and deny-list the access tokens the chain
+        # issued that have not expired yet. Upstream only rejects the one token.
         await tokens_repo.revoke_refresh(session, row.user_id, session_id=row.session_id)
+        await tokens_repo.deny_chain_access_tokens(session, row.session_id)
         raise invalid
     if row.expires_at <= utcnow():
         raise invalid
@@ -212,4 +220,11 @@ async def patch_preferences(session: AsyncSession, user_id: uuid.UUID, patch: An
         return
     prefs = await get_preferences(session, user_id)
     prefs.update(patch)  # shallow merge: a top-level key replaces the stored one
+    # Upstream stores any size, and every later read returns it all; the merged object is capped here.
+    if len(orjson.dumps(prefs)) > MAX_PREFERENCES_BYTES:
+        raise PayloadTooLarge(f"preferences must be at most {MAX_PREFERENCES_BYTES // 1024} KiB")
     await tokens_repo.save_preferences(session, user_id, prefs)
+
+
+async def purge_expired_tokens(session: AsyncSession) -> int:
+    return await tokens_repo.purge_expired(session)

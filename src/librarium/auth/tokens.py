@@ -30,18 +30,26 @@ class TokenSigner:
         self._secret = secret
         self.access_ttl = access_ttl
 
-    def issue(self, user_id: uuid.UUID, admin: bool, session_id: uuid.UUID) -> str:
+    def issue(self, user_id: uuid.UUID, admin: bool, session_id: uuid.UUID) -> tuple[str, AccessClaims]:
+        """A signed access token and its claims (the jti and expiry are recorded with the refresh token)."""
         now = datetime.now(UTC)
+        issued = AccessClaims(
+            user_id=user_id,
+            admin=admin,
+            jti=uuid.uuid4(),
+            session_id=session_id,
+            expires_at=datetime.fromtimestamp(int((now + timedelta(seconds=self.access_ttl)).timestamp()), UTC),
+        )
         claims = {
             "uid": str(user_id),
             "admin": admin,
             "iss": "librarium",
             "iat": int(now.timestamp()),
-            "exp": int((now + timedelta(seconds=self.access_ttl)).timestamp()),
-            "jti": str(uuid.uuid4()),
+            "exp": int(issued.expires_at.timestamp()),
+            "jti": str(issued.jti),
             "sid": str(session_id),
         }
-        return jwt.encode(claims, self._secret, algorithm="HS256")
+        return jwt.encode(claims, self._secret, algorithm="HS256"), issued
 
     def decode(self, token: str) -> AccessClaims:
         try:

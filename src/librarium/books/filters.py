@@ -5,13 +5,11 @@ Free text goes through kit.search.text_match, the one place that knows how each 
 
 from __future__ import annotations
 
-import re
-
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, true
+from sqlalchemy import Boolean, ColumnElement, and_, exists, func, not_, or_, select, true
 
 from librarium.books.query import CONTAINS, EQUALS, NOT_CONTAINS, NOT_EQUALS, PHRASE, REGEX, Condition, Group
-from librarium.errors import BadRequest
 from librarium.kit import isbn as isbn_kit
+from librarium.kit import regex
 from librarium.kit.search import fold, text_match, text_match_many
 from librarium.kit.sorting import squash
 from librarium.kit.text import like_escape
@@ -44,19 +42,14 @@ def _like(value: str) -> str:
     return f"%{like_escape(value.lower())}%"
 
 
-def check_regex(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise BadRequest(f"invalid regular expression: {exc}") from exc
-    return pattern
-
-
 def title_regex(pattern: str, dialect: str) -> ColumnElement[bool]:
-    """Case-insensitive regex on the title (SQLite: Python's re via REGEXP; PostgreSQL: ~*)."""
-    check_regex(pattern)
+    """Case-insensitive regex on the title. Every pattern must compile in RE2 (kit/regex.py: linear-time
+    matching; upstream runs Python's backtracking `re` inside SQLite, so one request could hold the server).
+    SQLite runs RE2 itself; PostgreSQL runs `~*` on a pattern RE2 accepted (no backreferences), under a
+    statement timeout (books/service.py)."""
+    regex.compile_insensitive(pattern)
     if dialect == "sqlite":
-        return Book.title.regexp_match("(?i)" + pattern)
+        return func.librarium_regexp(pattern, Book.title, type_=Boolean)
     return Book.title.regexp_match(pattern, flags="i")
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    text,
     type_coerce,
     union_all,
     update,
@@ -53,6 +54,11 @@ READ_PRIORITY = {"read": 1, "reading": 2, "did_not_finish": 3}
 
 def dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
+
+
+async def limit_statement_time(session: AsyncSession, milliseconds: int) -> None:
+    """PostgreSQL: cancel any statement of this transaction that runs longer (SET LOCAL ends with it)."""
+    await session.execute(text(f"SET LOCAL statement_timeout = {int(milliseconds)}"))
 
 
 async def get_in_library(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> Book | None:

@@ -9,13 +9,13 @@ from typing import Any
 from pydantic import SerializerFunctionWrapHandler, model_serializer
 
 from librarium.editions.schemas import EditionWrite
-from librarium.kit.schema import Body, Read, Str
+from librarium.kit.schema import Body, Int32, Read, Str
 
 
 class ContributorLink(Body):
     contributor_id: Str = ""
     role: Str = ""
-    display_order: int = 0
+    display_order: Int32 = 0
 
 
 class BookWrite(Body):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from librarium.db.base import utcnow
 from librarium.editions import service as editions
 from librarium.errors import BadRequest, NotFound
 from librarium.kit import isbn as isbn_kit
+from librarium.kit import jsonin
 from librarium.kit.schema import page_params
 from librarium.kit.sorting import natural_sort_key, sort_title
 from librarium.kit.text import like_escape
@@ -26,6 +26,7 @@ from librarium.kit.validate import parse_uuid
 from librarium.models import Book, BookTag, Contributor, Genre, MediaType, Tag
 
 MAX_QUERY_BYTES = 500
+REGEX_TIME_LIMIT_MS = 5000
 
 
 @dataclass
@@ -44,11 +45,14 @@ class ListParams:
 
 def _legacy_filter(text: str) -> list[Group]:
     """The pre-query-language `filter` JSON: {"groups":[{"mode","conditions":[{field,op,value}]}]}
-    or the flat {"mode","conditions"}. Anything unreadable is ignored, as upstream does."""
+    or the flat {"mode","conditions"}. Anything unreadable is ignored, as upstream does; a filter nested past
+    kit.jsonin's bound (upstream: a RecursionError, 500) or holding a NUL is refused."""
     try:
-        data = json.loads(text)
-    except ValueError:
-        return []
+        data = jsonin.parse(text)
+    except jsonin.JsonInputError as exc:
+        if exc.message == "invalid JSON":
+            return []
+        raise BadRequest(f"invalid filter: {exc.message}") from exc
     if not isinstance(data, dict):
         return []
     raw_groups: list[Any] = data["groups"] if isinstance(data.get("groups"), list) else [data]
@@ -111,12 +115,19 @@ async def list_books(session: AsyncSession, library_id: uuid.UUID, reader: uuid.
     page, per_page = page_params(p.page, p.per_page, default=25, limit=200)
     where = _where(session, library_id, p)
     order = repo.order_by(p.sort, p.sort_dir == "desc")
+    uses_regex = p.regex or "/" in p.q
+    if uses_regex and repo.dialect(session) == "postgresql":
+        # RE2 accepted the pattern (no backreferences); PostgreSQL's own engine still gets a time limit
+        await repo.limit_statement_time(session, REGEX_TIME_LIMIT_MS)
     try:
         ids, total = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page)
     except DBAPIError as exc:
-        # PostgreSQL's regex dialect differs from Python's: a pattern Python accepts can still fail.
-        if "regular expression" in str(exc.orig).lower():
+        # PostgreSQL's regex dialect differs from RE2's: a pattern RE2 accepts can still fail there.
+        message = str(exc.orig).lower()
+        if "regular expression" in message:
             raise BadRequest("invalid regular expression") from exc
+        if uses_regex and "statement timeout" in message:
+            raise BadRequest("regular expression took too long") from exc
         raise
     items = await repo.load(session, ids, reader)
     return {"items": items, "total": total, "page": page, "per_page": per_page}

@@ -6,7 +6,6 @@ where noted.
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import os
 import shutil
@@ -30,6 +29,7 @@ from librarium.calibre import validation, writer
 from librarium.calibre.engines import Engine
 from librarium.calibre.library import Record
 from librarium.calibre.search import SearchError
+from librarium.kit import jsonin
 
 CALIBRE_REST_VERSION = "0.1.0"
 _REASONS = {
@@ -186,8 +186,8 @@ async def _json_body(request: Request, *, allow_empty: bool) -> dict[str, Any]:
             return {}
         raise CalibreError(400, _UNDERSTAND)
     try:
-        data = json.loads(raw)
-    except ValueError as exc:
+        data = jsonin.parse(raw)
+    except jsonin.JsonInputError as exc:
         raise CalibreError(400, _UNDERSTAND) from exc
     _validate(data)
     return data  # type: ignore[no-any-return]
@@ -269,8 +269,8 @@ def _write_routes(app: FastAPI, engine: Engine) -> None:
         raw = form.get("data")
         if isinstance(raw, str) and raw.strip():
             try:
-                data = json.loads(raw)
-            except ValueError as exc:
+                data = jsonin.parse(raw)
+            except jsonin.JsonInputError as exc:
                 # calibre-rest answers 500 here; it is the client's mistake
                 raise CalibreError(400, f"Error decoding JSON: {exc}", prefixed=False) from exc
             _validate(data)

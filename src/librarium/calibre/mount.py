@@ -50,7 +50,7 @@ def mount_calibre(app: FastAPI, settings: Settings) -> None:
             claims = app.state.auth.signer.decode(header[7:].strip())
         except AppError as exc:
             raise CalibreError(401, exc.message) from exc
-        async with app.state.sessionmaker() as session:
+        async with app.state.db.unit_of_work(write=False) as session:
             user: Any = await tokens_repo.active_user_for_token(session, claims.user_id, claims.jti)
         if user is None:
             raise CalibreError(401, "invalid or expired token")

@@ -14,6 +14,7 @@ from librarium.contributors.schemas import ContributorPatch
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.kit import dates
+from librarium.kit.schema import MAX_PAGE
 from librarium.kit.sorting import derive_sort_name, natural_sort_key
 from librarium.kit.text import like_escape
 from librarium.kit.validate import required_text
@@ -82,7 +83,7 @@ async def library_page(
     page: int,
     per_page: int,
 ) -> dict[str, Any]:
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)
     per_page = 25 if per_page <= 0 else min(per_page, 200)  # upstream clamps here rather than resetting
     count = func.count(distinct(Book.id)).label("book_count")
     stmt = (

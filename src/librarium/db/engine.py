@@ -11,6 +11,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from librarium.kit import regex
+
 
 def async_url(url: str) -> str:
     """Map the user-facing URL (`sqlite:///…`, `postgres://…`) to its async driver."""
@@ -43,12 +45,27 @@ def _md5(value: Any) -> str | None:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # md5() exists on PostgreSQL; SQLite gets the same function (used for stable daily picks).
     dbapi_connection.create_function("md5", 1, _md5, deterministic=True)
+    dbapi_connection.create_function("librarium_regexp", 2, regex.sqlite_regexp, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+# Execution option of the write sessions (db/unit.py): their transactions start with BEGIN IMMEDIATE.
+WRITE_OPTION = "librarium_write"
+
+
+def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite/aiosqlite would open transactions on their own, deferred; SQLAlchemy emits BEGIN instead
+    dbapi_connection.isolation_level = None
+
+
+def _begin(connection: Any) -> None:
+    write = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_engine(url: str, *, pool: bool = True) -> AsyncEngine:
@@ -67,6 +84,8 @@ def make_engine(url: str, *, pool: bool = True) -> AsyncEngine:
     engine = create_async_engine(full, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _no_driver_transactions)
+        event.listen(engine.sync_engine, "begin", _begin)
     return engine
 
 

@@ -1,4 +1,4 @@
-"""One unit of work per request: a session created on first use, committed before the response."""
+"""One unit of work per request (db/unit.py): opened on first use, committed before the response."""
 
 from __future__ import annotations
 
@@ -9,19 +9,23 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.db.unit import Database, Unit
 from librarium.errors import AppError
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
-def get_session(request: Request) -> AsyncSession:
-    session: AsyncSession | None = getattr(request.state, "db", None)
-    if session is None:
-        session = request.app.state.sessionmaker()
-        request.state.db = session
-    return session
+
+async def get_session(request: Request) -> AsyncSession:
+    unit: Unit | None = getattr(request.state, "unit", None)
+    if unit is None:
+        db: Database = request.app.state.db
+        unit = await db.open(write=request.method not in READ_METHODS)
+        request.state.unit = unit
+    return unit.session
 
 
 class UnitOfWorkRoute(APIRoute):
-    """Commits the request's session after the endpoint succeeds and before the response is sent;
+    """Commits the request's unit after the endpoint succeeds and before the response is sent;
     rolls it back when the endpoint fails or answers with an error status."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -37,21 +41,15 @@ class UnitOfWorkRoute(APIRoute):
                 await _finish(request, commit=False)
                 raise
             # reads have nothing to commit: closing the session ends their transaction
-            await _finish(request, commit=response.status_code < 400 and request.method not in ("GET", "HEAD"))
+            await _finish(request, commit=response.status_code < 400 and request.method not in READ_METHODS)
             return response
 
         return run
 
 
 async def _finish(request: Request, *, commit: bool) -> None:
-    session: AsyncSession | None = getattr(request.state, "db", None)
-    if session is None:
+    unit: Unit | None = getattr(request.state, "unit", None)
+    if unit is None:
         return
-    request.state.db = None
-    try:
-        if commit:
-            await session.commit()
-        else:
-            await session.rollback()
-    finally:
-        await session.close()
+    request.state.unit = None
+    await unit.finish(commit=commit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from librarium.kit.schema import Body, Read, Str
+from librarium.kit.schema import Body, Int32, Read, Str
 
 
 class EditionWrite(Body):
@@ -18,9 +18,9 @@ class EditionWrite(Body):
     isbn_10: Str = ""
     isbn_13: Str = ""
     description: Str = ""
-    duration_seconds: int | None = None
-    page_count: int | None = None
-    copy_count: int | None = None
+    duration_seconds: Int32 | None = None
+    page_count: Int32 | None = None
+    copy_count: Int32 | None = None
     is_primary: bool = False
     acquired_at: Str = ""
     narrator_contributor_id: Str = ""
@@ -52,7 +52,7 @@ class EditionRead(Read):
 
 class InteractionWrite(Body):
     read_status: Str = ""
-    rating: int | None = None
+    rating: Int32 | None = None
     notes: Str = ""
     review: Str = ""
     date_started: Str = ""

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.config import Settings
+from librarium.db import unit
 from librarium.errors import NotFound
 from librarium.files import fetch as fetcher
 from librarium.files.images import check_image
@@ -68,6 +69,7 @@ async def store(
         os.replace(temp, final)
     finally:
         temp.unlink(missing_ok=True)
+    unit.on_rollback(session, lambda: final.unlink(missing_ok=True))
     old = await _all(session, entity_type, entity_id)
     row = CoverImage(
         id=image_id,
@@ -84,9 +86,14 @@ async def store(
     for previous in old:
         await session.delete(previous)
     await session.flush()
-    for previous in old:
-        (directory / previous.filename).unlink(missing_ok=True)
+    _delete_after_commit(session, [directory / previous.filename for previous in old])
     return row
+
+
+def _delete_after_commit(session: AsyncSession, files: list[Path]) -> None:
+    """The replaced or removed images go once the database no longer points at them."""
+    for path in files:
+        unit.after_commit(session, lambda path=path: path.unlink(missing_ok=True))  # type: ignore[misc]
 
 
 async def _all(session: AsyncSession, entity_type: str, entity_id: uuid.UUID) -> list[CoverImage]:
@@ -99,8 +106,7 @@ async def remove(session: AsyncSession, settings: Settings, entity_type: str, en
     for row in rows:
         await session.delete(row)
     await session.flush()
-    for row in rows:
-        (folder(settings, entity_type, entity_id) / row.filename).unlink(missing_ok=True)
+    _delete_after_commit(session, [folder(settings, entity_type, entity_id) / row.filename for row in rows])
 
 
 async def download(url: str, settings: Settings) -> bytes:

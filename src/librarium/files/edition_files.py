@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.config import Settings
+from librarium.db import unit
 from librarium.errors import BadRequest, NotFound
 from librarium.files import content, paths
 from librarium.files.upload import receive_file
@@ -115,36 +116,38 @@ async def upload(
         _template(settings, edition), await _template_values(session, book, edition)
     )
     directory.mkdir(parents=True, exist_ok=True)
-    received = await receive_file(
-        request, "file", lambda: paths.temp_path(directory), int(settings.max_upload_mb * 1024 * 1024)
-    )
+    edition_id = edition.id
+    # the body may take minutes to arrive: no transaction (nor SQLite's write turn) is held meanwhile
+    async with unit.outside(session):
+        received = await receive_file(
+            request, "file", lambda: paths.temp_path(directory), int(settings.max_upload_mb * 1024 * 1024)
+        )
     temp = received.path
     assert temp is not None
     try:
         ext = paths.check_extension(received.filename)
         if not content.matches(temp, ext):
             raise BadRequest(f"file content does not match its .{ext} extension")
+        if await session.get(BookEdition, edition_id) is None:  # deleted while the file arrived
+            raise NotFound("edition not found")
         stem = paths.sanitise(os.path.splitext(os.path.basename(received.filename.replace("\\", "/")))[0])
         final = _claim(directory, stem, ext)
         os.replace(temp, final)
     finally:
         temp.unlink(missing_ok=True)
+    unit.on_rollback(session, lambda: final.unlink(missing_ok=True))  # nothing half-done left behind
     row = EditionFile(
-        edition_id=edition.id,
+        edition_id=edition_id,
         file_format=ext,
         file_name=os.path.basename(received.filename.replace("\\", "/")) or final.name,
         file_path=paths.relative_to(root, final),
         storage_location_id=None,
         file_size=received.size,
-        display_order=await _next_order(session, edition.id),
+        display_order=await _next_order(session, edition_id),
         owned=True,
     )
     session.add(row)
-    try:
-        await session.flush()
-    except Exception:
-        final.unlink(missing_ok=True)  # nothing half-done left behind
-        raise
+    await session.flush()
     return shape(row, root)
 
 
@@ -225,4 +228,5 @@ async def delete(session: AsyncSession, settings: Settings, edition: BookEdition
     # We delete only what we wrote ourselves.
     if owned:
         with contextlib.suppress(BadRequest):
-            paths.inside(root, row.file_path).unlink(missing_ok=True)
+            target = paths.inside(root, row.file_path)
+            unit.after_commit(session, lambda: target.unlink(missing_ok=True))

@@ -47,6 +47,8 @@ def _check(settings: Settings, body: LocationWrite) -> str:
         raise BadRequest("name, root_path, and media_format are required")
     if len(body.name) > 128 or len(body.media_format) > 32 or len(body.path_template) > 512:
         raise BadRequest("name, media_format or path_template is too long")
+    if "\x00" in body.root_path:  # the OS refuses such a path ("embedded null byte"; upstream: a 500)
+        raise BadRequest("root_path must not contain NUL characters")
     root = Path(body.root_path.strip())
     if not root.is_absolute():
         raise BadRequest("root_path must be an absolute path")

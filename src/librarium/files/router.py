@@ -12,6 +12,7 @@ from librarium.auth.deps import Caller, CurrentCaller, Session, can
 from librarium.books import service as books
 from librarium.config import Settings
 from librarium.contributors import service as contributors
+from librarium.db import unit
 from librarium.db.base import utcnow
 from librarium.editions import service as editions
 from librarium.errors import BadRequest
@@ -128,8 +129,8 @@ async def fetch_cover(
         raise BadRequest("url is required")
     user_id = caller.id
     await books.get(session, library_id, book_id)
-    await session.rollback()  # no transaction stays open while we wait on another server
-    data = await covers.download(body.url.strip(), _settings(request))
+    async with unit.outside(session):  # no transaction (nor SQLite's write turn) held while another server answers
+        data = await covers.download(body.url.strip(), _settings(request))
     book = await books.get(session, library_id, book_id)
     await covers.store(session, _settings(request), "book", book.id, data, user_id, source_url=body.url.strip()[:512])
     book.updated_at = utcnow()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -15,6 +15,14 @@ def _none_to_empty(value: Any) -> Any:
 
 # A string field that, like upstream's Go decoder, treats a missing or null value as "".
 Str = Annotated[str, BeforeValidator(_none_to_empty)]
+
+# Integers stored in a 32-bit column (PostgreSQL's `integer`): anything outside answers 400 naming the field
+# instead of an overflow 500 from the database.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+# Counts, years, orders: never negative, still within the column.
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
+# A position in a series: finite, kept to one decimal place within ±99999.9 (series/matching.round_position).
+Position = Annotated[float, Field(ge=-99999.9, le=99999.9, allow_inf_nan=False)]
 
 
 class Body(BaseModel):
@@ -46,9 +54,14 @@ class Page(BaseModel, Generic[T]):
     per_page: int
 
 
+# Pages past this are empty in any real library; clamping keeps OFFSET inside a 64-bit integer
+# (upstream answers 500 for ?page=100000000000000000000).
+MAX_PAGE = 10_000_000
+
+
 def page_params(page: int, per_page: int, default: int, limit: int) -> tuple[int, int]:
-    """Upstream's paging rule: page < 1 -> 1; per_page <= 0 or > limit -> default."""
-    page = max(page, 1)
+    """Upstream's paging rule: page < 1 -> 1; per_page <= 0 or > limit -> default. Huge pages are clamped."""
+    page = min(max(page, 1), MAX_PAGE)
     if per_page <= 0 or per_page > limit:
         per_page = default
     return page, per_page

@@ -12,6 +12,7 @@ from librarium.models.catalog import (
 from librarium.models.circulation import Loan, LoanTag, SeriesTag, ShelfTag
 from librarium.models.editions import BookEdition, UserBookInteraction
 from librarium.models.files import EditionFile, StorageLocation
+from librarium.models.jobs import Job, JobSchedule
 from librarium.models.libraries import Library, LibraryMembership, MemberTag, Tag
 from librarium.models.organisation import BookSeries, BookShelf, CoverImage, Series, SeriesVolume, Shelf
 from librarium.models.rbac import Permission, Role, RolePermission
@@ -39,6 +40,8 @@ __all__ = [
     "StorageLocation",
     "UserBookInteraction",
     "Genre",
+    "Job",
+    "JobSchedule",
     "Library",
     "Loan",
     "LoanTag",

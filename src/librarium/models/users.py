@@ -36,6 +36,9 @@ class RefreshToken(IdMixin, Base):
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+    # the access token issued with this refresh token, so a replayed chain can deny-list it
+    access_jti: Mapped[uuid.UUID | None]
+    access_expires_at: Mapped[datetime | None]
 
 
 class RevokedAccessToken(Base):

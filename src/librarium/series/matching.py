@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -99,6 +100,9 @@ def match_title_to_series(title: str, series_name: str) -> float | None:
 
 def round_position(value: float) -> Decimal:
     """Positions are kept to one decimal place (1.25 -> 1.3), within ±99999.9."""
+    # checked before quantize: 1e300 or inf would raise decimal.InvalidOperation there (upstream: a 500)
+    if not math.isfinite(value) or abs(value) > 99999.95:
+        raise ValueError("position must be between -99999.9 and 99999.9")
     rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     if abs(rounded) > Decimal("99999.9"):
         raise ValueError("position must be between -99999.9 and 99999.9")

@@ -5,18 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from librarium.kit.schema import Body, Read, Str
+from librarium.kit.schema import Body, Int32, Position, Read, Str
 from librarium.libraries.schemas import TagRef
 
 
 class SeriesWrite(Body):
     name: Str = ""
     description: Str = ""
-    total_count: int | None = None
+    total_count: Int32 | None = None
     status: Str = ""
     is_complete: bool = False
     original_language: Str = ""
-    publication_year: int | None = None
+    publication_year: Int32 | None = None
     demographic: Str = ""
     genres: list[str] | None = None
     url: Str = ""
@@ -50,12 +50,12 @@ class SeriesRead(Read):
 
 class SeriesBookWrite(Body):
     book_id: Str = ""
-    position: float = 0
+    position: Position = 0
 
 
 class Match(Body):
     book_id: Str = ""
-    position: float = 0
+    position: Position = 0
 
 
 class MatchApply(Body):

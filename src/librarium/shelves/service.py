@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from librarium.books import service as books
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, NotFound
-from librarium.kit.schema import Body, Str
+from librarium.kit.schema import Body, Int32, Str
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.models import BookShelf, Shelf, ShelfTag
 from librarium.tags import service as tags
@@ -24,7 +24,7 @@ class ShelfWrite(Body):
     description: Str = ""
     color: Str = ""
     icon: Str = ""
-    display_order: int = 0
+    display_order: Int32 = 0
     tag_ids: list[Str] | None = None
 
 

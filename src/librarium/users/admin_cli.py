@@ -5,7 +5,8 @@ from __future__ import annotations
 from librarium.auth.passwords import Passwords
 from librarium.config import Settings
 from librarium.db import migrate
-from librarium.db.engine import make_engine, make_sessionmaker
+from librarium.db.engine import make_engine
+from librarium.db.unit import Database
 from librarium.errors import AppError
 from librarium.models import User
 from librarium.users import repository as repo
@@ -23,13 +24,12 @@ async def create_or_promote_admin(
     engine = make_engine(url, pool=False)
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
     try:
-        async with make_sessionmaker(engine)() as session:
+        async with Database(engine).unit_of_work() as session:
             user = await repo.by_username(session, username)
             if user is not None:
                 user.is_instance_admin = True
                 user.is_active = True
                 user.password_hash = await passwords.hash(password)
-                await session.commit()
                 return f"user {username!r} is now an instance admin (password reset)"
             if await repo.by_email(session, email):
                 raise SystemExit(f"email {email!r} already belongs to another user")
@@ -46,7 +46,6 @@ async def create_or_promote_admin(
                 )
             except AppError as exc:
                 raise SystemExit(exc.message) from exc
-            await session.commit()
             return f"created instance admin {username!r}"
     finally:
         await engine.dispose()

@@ -1,0 +1,1 @@
+"""Durable background jobs: kinds, enqueueing, the worker that runs them, periodic schedules."""
