@@ -20,16 +20,17 @@ test: $(STAMP)  ## every test; PostgreSQL too when LIBRARIUM_TEST_DATABASE_URL i
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
+	$(BIN)/python tools/check_layers.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
 bench: $(STAMP)
-	@for script in bench/catalog.py bench/files.py bench/calibre.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/catalog.py bench/files.py bench/calibre.py bench/load.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -67,8 +67,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         spec = getattr(item, "callspec", None)
         return dict(spec.params) if spec is not None else {}
 
+    def on_postgresql(item: pytest.Item) -> bool:
+        return params(item).get("database_url") == "postgresql"
+
+    # the calibredb engine, and tests marked `once` (they run their own server on SQLite), run on SQLite only
     dropped = [
-        i for i in items if params(i).get("engine") == "calibredb" and params(i).get("database_url") == "postgresql"
+        i
+        for i in items
+        if on_postgresql(i) and (params(i).get("engine") == "calibredb" or i.get_closest_marker("once") is not None)
     ]
     if dropped:
         config.hook.pytest_deselected(items=dropped)

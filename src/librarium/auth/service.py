@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import orjson
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +26,6 @@ from librarium.auth.tokens import AccessClaims, TokenSigner, hash_refresh_token,
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, Conflict, Forbidden, PayloadTooLarge, TooManyRequests, Unauthorized
 from librarium.models import User
-from librarium.users import repository as users_repo
 
 # The merged preferences object, serialised; every page load of the web client reads it.
 MAX_PREFERENCES_BYTES = 64 * 1024
@@ -58,7 +57,7 @@ async def create_user(session: AsyncSession, ctx: AuthContext, body: UserCreate,
         is_instance_admin=admin,
     )
     try:
-        return await users_repo.add(session, user)
+        return await tokens_repo.add_user(session, user)
     except IntegrityError as exc:  # lost a race with a concurrent sign-up
         raise Conflict("username or email already exists") from exc
 
@@ -74,14 +73,14 @@ def _check_lengths(username: str, display_name: str, email: str) -> None:
 
 
 async def ensure_free(session: AsyncSession, *, username: str | None = None, email: str | None = None) -> None:
-    if username is not None and await users_repo.by_username(session, username):
+    if username is not None and await tokens_repo.by_username(session, username):
         raise Conflict("username already exists")
-    if email is not None and await users_repo.by_email(session, email):
+    if email is not None and await tokens_repo.by_email(session, email):
         raise Conflict("email already exists")
 
 
 async def is_initialized(session: AsyncSession) -> bool:
-    return await users_repo.count(session) > 0
+    return await tokens_repo.count_users(session) > 0
 
 
 async def setup_admin(session: AsyncSession, ctx: AuthContext, body: UserCreate) -> TokenRead:
@@ -135,9 +134,9 @@ async def login(session: AsyncSession, ctx: AuthContext, body: LoginRequest, cli
             f"too many failed sign-in attempts; try again in {wait} seconds",
             headers={"Retry-After": str(wait)},
         )
-    user = await users_repo.by_username(session, body.identifier)
+    user = await tokens_repo.by_username(session, body.identifier)
     if user is None:
-        user = await users_repo.by_email(session, body.identifier)
+        user = await tokens_repo.by_email(session, body.identifier)
     ok = await ctx.passwords.verify(user.password_hash if user else None, body.password)
     if user is None or not ok or not user.is_active:
         ctx.login_limiter.fail(*keys)
@@ -164,7 +163,7 @@ async def refresh(session: AsyncSession, ctx: AuthContext, token: str) -> TokenR
     if row.expires_at <= utcnow():
         raise invalid
     row.revoked_at = utcnow()
-    user = await users_repo.get(session, row.user_id)
+    user = await tokens_repo.get_user(session, row.user_id)
     if user is None or not user.is_active:
         raise invalid  # the presented token stays revoked
     return await issue_tokens(session, ctx, user, row.session_id)
@@ -221,10 +220,39 @@ async def patch_preferences(session: AsyncSession, user_id: uuid.UUID, patch: An
     prefs = await get_preferences(session, user_id)
     prefs.update(patch)  # shallow merge: a top-level key replaces the stored one
     # Upstream stores any size, and every later read returns it all; the merged object is capped here.
-    if len(orjson.dumps(prefs)) > MAX_PREFERENCES_BYTES:
+    if len(json.dumps(prefs, separators=(",", ":"))) > MAX_PREFERENCES_BYTES:  # json: ints of any size
         raise PayloadTooLarge(f"preferences must be at most {MAX_PREFERENCES_BYTES // 1024} KiB")
     await tokens_repo.save_preferences(session, user_id, prefs)
 
 
 async def purge_expired_tokens(session: AsyncSession) -> int:
     return await tokens_repo.purge_expired(session)
+
+
+# --- for other domains (they call this service, never auth's repository) ------------------------------
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await tokens_repo.get_user(session, user_id)
+
+
+async def user_by_username(session: AsyncSession, username: str) -> User | None:
+    return await tokens_repo.by_username(session, username)
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    return await tokens_repo.by_email(session, email)
+
+
+async def add_user(session: AsyncSession, user: User) -> User:
+    return await tokens_repo.add_user(session, user)
+
+
+async def user_for_token(session: AsyncSession, claims: AccessClaims) -> User | None:
+    """The token's user while it is active and the token is not deny-listed."""
+    return await tokens_repo.active_user_for_token(session, claims.user_id, claims.jti)
+
+
+async def end_sign_ins(session: AsyncSession, user_id: uuid.UUID, *, except_session: uuid.UUID | None = None) -> None:
+    """Revoke the user's refresh tokens (all, or all but one sign-in's)."""
+    await tokens_repo.revoke_refresh(session, user_id, except_session=except_session)

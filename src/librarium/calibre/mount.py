@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from librarium.auth import repository as tokens_repo
+from librarium.auth import service as auth
 from librarium.calibre.api import CalibreError, create_calibre_app
 from librarium.calibre.engines import CalibredbEngine, Engine, NativeEngine
 from librarium.calibre.library import Library
@@ -51,7 +51,7 @@ def mount_calibre(app: FastAPI, settings: Settings) -> None:
         except AppError as exc:
             raise CalibreError(401, exc.message) from exc
         async with app.state.db.unit_of_work(write=False) as session:
-            user: Any = await tokens_repo.active_user_for_token(session, claims.user_id, claims.jti)
+            user: Any = await auth.user_for_token(session, claims)
         if user is None:
             raise CalibreError(401, "invalid or expired token")
         if not user.is_instance_admin:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.auth import service as auth
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.kit.text import slugify
@@ -16,7 +17,6 @@ from librarium.libraries import repository as repo
 from librarium.libraries.schemas import LibraryCreate, LibraryUpdate, MemberAdd, MemberUpdate
 from librarium.models import Library, LibraryMembership
 from librarium.shelves import service as shelves
-from librarium.users import repository as users_repo
 
 OWNER_ROLE = "library_owner"
 DEFAULT_ROLE = "library_viewer"
@@ -101,7 +101,7 @@ async def add_member(session: AsyncSession, library_id: uuid.UUID, inviter: uuid
     if role is None:
         # Upstream answers "404 user not found" for an unknown role name.
         raise BadRequest(f"unknown role: {body.role}")
-    if await users_repo.get(session, user_id) is None:
+    if await auth.get_user(session, user_id) is None:
         raise NotFound("user not found")
     if await repo.membership(session, library_id, user_id):
         raise Conflict("user is already a member")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from librarium.auth import service as auth
 from librarium.auth.passwords import Passwords
 from librarium.config import Settings
 from librarium.db import migrate
@@ -9,7 +10,6 @@ from librarium.db.engine import make_engine
 from librarium.db.unit import Database
 from librarium.errors import AppError
 from librarium.models import User
-from librarium.users import repository as repo
 
 
 async def create_or_promote_admin(
@@ -25,16 +25,16 @@ async def create_or_promote_admin(
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
     try:
         async with Database(engine).unit_of_work() as session:
-            user = await repo.by_username(session, username)
+            user = await auth.user_by_username(session, username)
             if user is not None:
                 user.is_instance_admin = True
                 user.is_active = True
                 user.password_hash = await passwords.hash(password)
                 return f"user {username!r} is now an instance admin (password reset)"
-            if await repo.by_email(session, email):
+            if await auth.user_by_email(session, email):
                 raise SystemExit(f"email {email!r} already belongs to another user")
             try:
-                await repo.add(
+                await auth.add_user(
                     session,
                     User(
                         username=username,

@@ -1,4 +1,5 @@
-"""All SQL about users."""
+"""SQL for managing users (the admin list, the user picker, deletion). The lookups sign-in needs are in
+auth/repository.py; other domains reach users through auth.service."""
 
 from __future__ import annotations
 
@@ -9,28 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.kit.text import like_escape
 from librarium.models import Library, User
-
-
-async def get(session: AsyncSession, user_id: uuid.UUID) -> User | None:
-    return await session.get(User, user_id)
-
-
-async def by_username(session: AsyncSession, username: str) -> User | None:
-    return (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
-
-
-async def by_email(session: AsyncSession, email: str) -> User | None:
-    return (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
-
-
-async def count(session: AsyncSession) -> int:
-    return int((await session.execute(select(func.count()).select_from(User))).scalar_one())
-
-
-async def add(session: AsyncSession, user: User) -> User:
-    session.add(user)
-    await session.flush()
-    return user
 
 
 async def search_active(session: AsyncSession, q: str, limit: int = 10) -> list[User]:
@@ -46,7 +25,7 @@ async def search_active(session: AsyncSession, q: str, limit: int = 10) -> list[
 
 
 async def page(session: AsyncSession, offset: int, limit: int) -> tuple[list[User], int]:
-    total = await count(session)
+    total = int((await session.execute(select(func.count()).select_from(User))).scalar_one())
     stmt = select(User).order_by(User.created_at, User.id).offset(offset).limit(limit)
     return list((await session.execute(stmt)).scalars()), total
 

@@ -7,7 +7,6 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from librarium.auth import repository as tokens_repo
 from librarium.auth import service as auth
 from librarium.auth.schemas import UserCreate
 from librarium.db.base import utcnow
@@ -35,7 +34,7 @@ async def create(session: AsyncSession, ctx: auth.AuthContext, body: UserCreate)
 
 
 async def _get(session: AsyncSession, user_id: uuid.UUID) -> User:
-    user = await repo.get(session, user_id)
+    user = await auth.get_user(session, user_id)
     if user is None:
         raise NotFound("user not found")
     return user
@@ -62,7 +61,7 @@ async def patch(session: AsyncSession, caller_id: uuid.UUID, user_id: uuid.UUID,
         if not body.is_active:
             # A deactivated account is signed out everywhere (its access tokens stop working at once
             # because every request re-reads the user row).
-            await tokens_repo.revoke_refresh(session, user.id)
+            await auth.end_sign_ins(session, user.id)
     if body.is_instance_admin is not None:
         user.is_instance_admin = body.is_instance_admin
     user.updated_at = utcnow()
@@ -77,7 +76,7 @@ async def set_password(session: AsyncSession, ctx: auth.AuthContext, user_id: uu
     user = await _get(session, user_id)
     user.password_hash = await ctx.passwords.hash(password)
     user.updated_at = utcnow()
-    await tokens_repo.revoke_refresh(session, user.id)
+    await auth.end_sign_ins(session, user.id)
     await session.flush()
 
 

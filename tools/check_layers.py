@@ -1,0 +1,60 @@
+"""The layering rules of ARCHITECTURE.md §4 that a machine can check, run by `make lint`.
+
+* routers (`router.py`) never import sqlalchemy: SQL lives in repositories;
+* services (`service.py`) and repositories never import fastapi or starlette: they run in jobs and the CLI too;
+* nothing outside `librarium/calibre/` imports it except `app.py`;
+* no module imports another domain's `repository`: it calls that domain's service.
+
+Prints each violation as `path:line: rule` and exits 1 when there is any.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "librarium"
+
+
+def imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+            found.extend((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
+    return found
+
+
+def violations(path: Path) -> list[str]:
+    relative = path.relative_to(PACKAGE)
+    domain = relative.parts[0] if len(relative.parts) > 1 else ""
+    out: list[str] = []
+    for line, module in imported_modules(ast.parse(path.read_text(), str(path))):
+        where = f"src/librarium/{relative}:{line}"
+        top = module.split(".")[0]
+        if path.name == "router.py" and top == "sqlalchemy":
+            out.append(f"{where}: a router imports sqlalchemy ({module})")
+        if path.name in ("service.py", "repository.py") and top in ("fastapi", "starlette"):
+            out.append(f"{where}: a {path.stem} imports {top} ({module})")
+        if module.startswith("librarium.calibre") and domain != "calibre" and relative != Path("app.py"):
+            out.append(f"{where}: only app.py may import librarium.calibre ({module})")
+        parts = module.split(".")
+        if len(parts) >= 3 and parts[0] == "librarium" and parts[2] == "repository" and parts[1] != domain:
+            out.append(f"{where}: imports another domain's repository ({module})")
+    return out
+
+
+def main() -> int:
+    found = [v for path in sorted(PACKAGE.rglob("*.py")) for v in violations(path)]
+    for line in found:
+        print(line)
+    if found:
+        print(f"{len(found)} layering violation(s)")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
