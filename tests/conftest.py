@@ -5,8 +5,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from librarium.app import create_app
+from librarium.app import bind, create_app
 from librarium.config import Settings
 from librarium.db import migrate
 from librarium.db.engine import make_engine
@@ -40,11 +42,28 @@ def settings_overrides() -> dict[str, object]:
     return {}
 
 
+# One app per (database, settings overrides): building one costs ~0.1 s, so tests reuse it with a fresh engine,
+# fresh settings (their own data directory) and fresh auth state (librarium.app.bind).
+_APPS: dict[tuple[str, str], FastAPI] = {}
+
+
+def _app(database_url: str, settings: Settings, overrides: dict[str, object], engine: AsyncEngine) -> FastAPI:
+    key = (database_url, repr(sorted(overrides.items())))
+    app = _APPS.get(key)
+    if app is None:
+        if len(_APPS) >= 8:
+            _APPS.pop(next(iter(_APPS)))
+        app = _APPS[key] = create_app(settings, engine=engine, migrate_on_start=False)
+    else:
+        bind(app, settings, engine)
+    return app
+
+
 @pytest.fixture
 async def api(database_url: str, tmp_path: Path, settings_overrides: dict[str, object]) -> AsyncIterator[Api]:
     engine = make_engine(database_url, pool=False)
     await reset(engine)
-    app = create_app(make_settings(tmp_path, database_url, **settings_overrides), engine=engine, migrate_on_start=False)
+    app = _app(database_url, make_settings(tmp_path, database_url, **settings_overrides), settings_overrides, engine)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(client, app)

@@ -17,7 +17,7 @@ import pytest
 from tests.test_e2e import _free_port
 
 BIN = Path(sys.executable).parent
-EXAMPLES = os.environ.get("LIBRARIUM_SCHEMATHESIS_EXAMPLES", "10")
+EXAMPLES = os.environ.get("LIBRARIUM_SCHEMATHESIS_EXAMPLES", "6")
 
 
 pytestmark = pytest.mark.once  # conftest: run on the first backend only

@@ -85,16 +85,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         redirect_slashes=False,
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.db = Database(engine)
-    app.state.auth = AuthContext(
-        passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
-        signer=TokenSigner(settings.resolve_jwt_secret(), settings.jwt_access_ttl),
-        refresh_ttl=settings.jwt_refresh_ttl,
-        registration_enabled=settings.registration_enabled,
-        login_limiter=AttemptLimiter(settings.login_rate_limit, settings.login_rate_window),
-    )
+    bind(app, settings, engine)
     install_error_handlers(app)
     app.add_middleware(InputGuard, max_body_bytes=settings.max_json_kb * 1024)
     app.add_middleware(SecurityHeaders)
@@ -130,6 +121,21 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
     check_calibre_settings(settings, settings.host)
     mount_calibre(app, settings)
     return app
+
+
+def bind(app: FastAPI, settings: Settings, engine: AsyncEngine) -> None:
+    """The app's per-process state: settings, database, auth (also used by the tests to reuse one app
+    between tests with a fresh database engine and fresh rate-limit counters)."""
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.db = Database(engine)
+    app.state.auth = AuthContext(
+        passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
+        signer=TokenSigner(settings.resolve_jwt_secret(), settings.jwt_access_ttl),
+        refresh_ttl=settings.jwt_refresh_ttl,
+        registration_enabled=settings.registration_enabled,
+        login_limiter=AttemptLimiter(settings.login_rate_limit, settings.login_rate_window),
+    )
 
 
 def _mount_docs(app: FastAPI) -> None:
