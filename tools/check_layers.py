@@ -3,7 +3,8 @@
 * routers (`router.py`) never import sqlalchemy: SQL lives in repositories;
 * services (`service.py`) and repositories never import fastapi or starlette: they run in jobs and the CLI too;
 * nothing outside `librarium/calibre/` imports it except `app.py`;
-* no module imports another domain's `repository`: it calls that domain's service.
+* no module imports another domain's `repository`: it calls that domain's service;
+* domains do not import each other in a circle (books -> editions -> books): one builds on the other.
 
 Prints each violation as `path:line: rule` and exits 1 when there is any.
 """
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "librarium"
+SHARED = {"db", "kit", "models"}  # below every domain
 
 
 def imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
@@ -42,13 +44,47 @@ def violations(path: Path) -> list[str]:
         if module.startswith("librarium.calibre") and domain != "calibre" and relative != Path("app.py"):
             out.append(f"{where}: only app.py may import librarium.calibre ({module})")
         parts = module.split(".")
-        if len(parts) >= 3 and parts[0] == "librarium" and parts[2] == "repository" and parts[1] != domain:
+        shared = parts[1] in SHARED if len(parts) >= 2 else False
+        if (
+            len(parts) >= 3
+            and parts[0] == "librarium"
+            and parts[2] == "repository"
+            and parts[1] != domain
+            and not shared
+        ):
             out.append(f"{where}: imports another domain's repository ({module})")
     return out
 
 
+def domain_cycles() -> list[str]:
+    edges: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).parts
+        if len(parts) < 2 or parts[0] in SHARED:
+            continue
+        for _, module in imported_modules(ast.parse(path.read_text(), str(path))):
+            names = module.split(".")
+            inside = len(names) >= 2 and names[0] == "librarium" and names[1] not in SHARED | {parts[0]}
+            if inside and (PACKAGE / names[1]).is_dir():
+                edges.setdefault(parts[0], set()).add(names[1])
+    cycles: set[tuple[str, ...]] = set()
+
+    def walk(node: str, trail: list[str]) -> None:
+        for nxt in sorted(edges.get(node, ())):
+            if nxt in trail:
+                loop = trail[trail.index(nxt) :]
+                start = loop.index(min(loop))
+                cycles.add(tuple(loop[start:] + loop[:start]))
+            elif len(trail) < 8:
+                walk(nxt, [*trail, nxt])
+
+    for node in sorted(edges):
+        walk(node, [node])
+    return [f"domain import cycle: {' -> '.join([*c, c[0]])}" for c in sorted(cycles)]
+
+
 def main() -> int:
-    found = [v for path in sorted(PACKAGE.rglob("*.py")) for v in violations(path)]
+    found = [v for path in sorted(PACKAGE.rglob("*.py")) for v in violations(path)] + domain_cycles()
     for line in found:
         print(line)
     if found:

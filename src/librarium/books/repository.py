@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books.filters import search_document
 from librarium.db.base import UTCDateTime
+from librarium.kit.repository import LibraryScoped
 from librarium.models import (
     Book,
     BookContributor,
@@ -61,9 +62,11 @@ async def limit_statement_time(session: AsyncSession, milliseconds: int) -> None
     await session.execute(text(f"SET LOCAL statement_timeout = {int(milliseconds)}"))
 
 
+books = LibraryScoped(Book)
+
+
 async def get_in_library(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> Book | None:
-    book = await session.get(Book, book_id)
-    return book if book is not None and book.library_id == library_id else None
+    return await books.get(session, library_id, book_id)
 
 
 # --- listing --------------------------------------------------------------------------------------

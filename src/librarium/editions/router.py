@@ -9,7 +9,6 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
 from librarium.auth.deps import Caller, Session, can
-from librarium.books import service as books
 from librarium.editions import service
 from librarium.editions.schemas import EditionRead, EditionWrite, InteractionRead, InteractionWrite
 from librarium.files import edition_files
@@ -29,7 +28,7 @@ async def list_editions(
     _: Annotated[Caller, can("books:read")],
     session: Session,
 ) -> Any:
-    book = await books.get(session, library_id, book_id)
+    book = await service.book_in_library(session, library_id, book_id)
     rows = await service.list_for_book(session, book)
     files = await edition_files.for_editions(
         session, request.app.state.settings, await service.editions_of(session, book)
@@ -47,7 +46,7 @@ async def create_edition(
     _: Annotated[Caller, can("books:update")],
     session: Session,
 ) -> Any:
-    book = await books.get(session, library_id, book_id)
+    book = await service.book_in_library(session, library_id, book_id)
     return ok(await service.create(session, book, body))
 
 
@@ -60,7 +59,7 @@ async def update_edition(
     _: Annotated[Caller, can("books:update")],
     session: Session,
 ) -> Any:
-    book = await books.get(session, library_id, book_id)
+    book = await service.book_in_library(session, library_id, book_id)
     return ok(await service.update_edition(session, book, edition_id, body))
 
 
@@ -72,7 +71,7 @@ async def delete_edition(
     _: Annotated[Caller, can("books:update")],
     session: Session,
 ) -> Response:
-    book = await books.get(session, library_id, book_id)
+    book = await service.book_in_library(session, library_id, book_id)
     await service.delete(session, book, edition_id)
     return no_content()
 
@@ -85,7 +84,7 @@ async def get_my_interaction(
     caller: Annotated[Caller, can("books:read")],
     session: Session,
 ) -> Any:
-    book = await books.get(session, library_id, book_id)
+    book = await service.book_in_library(session, library_id, book_id)
     row = await service.my_interaction(session, book, edition_id, caller.id)
     # upstream answers a bare `{}` (no "data" key) when the caller has no record yet
     return ok(row) if row is not None else JSONResponse({})
@@ -100,7 +99,7 @@ async def put_my_interaction(
     caller: Annotated[Caller, can("books:read")],
     session: Session,
 ) -> Any:
-    book = await books.get(session, library_id, book_id)
+    book = await service.book_in_library(session, library_id, book_id)
     return ok(await service.put_interaction(session, book, edition_id, caller.id, body))
 
 
@@ -112,6 +111,6 @@ async def delete_my_interaction(
     caller: Annotated[Caller, can("books:read")],
     session: Session,
 ) -> Response:
-    book = await books.get(session, library_id, book_id)
+    book = await service.book_in_library(session, library_id, book_id)
     await service.delete_interaction(session, book, edition_id, caller.id)
     return no_content()

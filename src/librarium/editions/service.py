@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.db.base import utcnow
+from librarium.editions import repository as repo
 from librarium.editions.schemas import EditionWrite, InteractionWrite
 from librarium.errors import BadRequest, NotFound
 from librarium.kit import dates
@@ -178,6 +179,15 @@ async def editions_of(session: AsyncSession, book: Book) -> list[BookEdition]:
 async def create(session: AsyncSession, book: Book, body: EditionWrite) -> dict[str, Any]:
     edition = await add(session, book, body)
     return shape(edition, await _narrator_name(session, edition))
+
+
+async def book_in_library(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> Book:
+    """The book an edition route names, in the path's library (editions cannot ask the books domain: it
+    builds on this one)."""
+    book = await repo.books.get(session, library_id, book_id)
+    if book is None:
+        raise NotFound("book not found")
+    return book
 
 
 async def get(session: AsyncSession, book: Book, edition_id: uuid.UUID) -> BookEdition:

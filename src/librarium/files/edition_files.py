@@ -17,9 +17,31 @@ from librarium.config import Settings
 from librarium.db import unit
 from librarium.errors import BadRequest, NotFound
 from librarium.files import content, paths
+from librarium.files import repository as repo
 from librarium.files.upload import receive_file
 from librarium.kit.validate import parse_uuid
 from librarium.models import Book, BookContributor, BookEdition, Contributor, EditionFile, StorageLocation
+
+
+async def book_of(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> Book:
+    book = await repo.books.get(session, library_id, book_id)
+    if book is None:
+        raise NotFound("book not found")
+    return book
+
+
+async def contributor_of(session: AsyncSession, contributor_id: uuid.UUID) -> Contributor:
+    found = await repo.contributor(session, contributor_id)
+    if found is None:
+        raise NotFound("contributor not found")
+    return found
+
+
+async def edition_of(session: AsyncSession, book: Book, edition_id: uuid.UUID) -> BookEdition:
+    edition = await repo.edition_of_book(session, book.id, edition_id)
+    if edition is None:
+        raise NotFound("edition not found")
+    return edition
 
 
 def upload_root(settings: Settings, edition: BookEdition) -> Path:
@@ -169,8 +191,8 @@ async def link(
     loc_id = parse_uuid(location_id, "invalid storage_location_id")
     if not file_path.strip():
         raise BadRequest("file_path is required")
-    location = await session.get(StorageLocation, loc_id)
-    if location is None or location.library_id != library_id:
+    location = await repo.locations.get(session, library_id, loc_id)
+    if location is None:
         raise NotFound("storage location not found")
     root = Path(location.root_path)
     try:

@@ -13,6 +13,7 @@ from librarium.config import Settings
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, NotFound
 from librarium.files import paths
+from librarium.files import repository as repo
 from librarium.kit.schema import Body, Str
 from librarium.models import StorageLocation
 
@@ -78,8 +79,8 @@ async def create(
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, location_id: uuid.UUID) -> StorageLocation:
-    row = await session.get(StorageLocation, location_id)
-    if row is None or row.library_id != library_id:
+    row = await repo.locations.get(session, library_id, location_id)
+    if row is None:
         raise NotFound("storage location not found")
     return row
 

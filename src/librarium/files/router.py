@@ -9,12 +9,9 @@ from typing import Annotated, Any
 from fastapi import Request, Response
 
 from librarium.auth.deps import Caller, CurrentCaller, Session, can
-from librarium.books import service as books
 from librarium.config import Settings
-from librarium.contributors import service as contributors
 from librarium.db import unit
 from librarium.db.base import utcnow
-from librarium.editions import service as editions
 from librarium.errors import BadRequest
 from librarium.files import covers, edition_files, locations, paths
 from librarium.files.serve import file_response
@@ -105,7 +102,7 @@ async def _image_upload(request: Request, field: str) -> bytes:
 async def get_cover(
     library_id: uuid.UUID, book_id: uuid.UUID, request: Request, _: Reader, session: Session
 ) -> Response:
-    await books.get(session, library_id, book_id)
+    await edition_files.book_of(session, library_id, book_id)
     path, row = await covers.path_of(session, _settings(request), "book", book_id)
     return file_response(request, path, row.mime_type, etag=str(row.id), cache_control=IMAGE_CACHE)
 
@@ -114,7 +111,7 @@ async def get_cover(
 async def put_cover(
     library_id: uuid.UUID, book_id: uuid.UUID, request: Request, caller: Updater, session: Session
 ) -> Response:
-    book = await books.get(session, library_id, book_id)
+    book = await edition_files.book_of(session, library_id, book_id)
     data = await _image_upload(request, "cover")
     await covers.store(session, _settings(request), "book", book.id, data, caller.id)
     book.updated_at = utcnow()  # changes cover_url's ?v= and the fingerprint
@@ -128,10 +125,10 @@ async def fetch_cover(
     if not body.url.strip():
         raise BadRequest("url is required")
     user_id = caller.id
-    await books.get(session, library_id, book_id)
+    await edition_files.book_of(session, library_id, book_id)
     async with unit.outside(session):  # no transaction (nor SQLite's write turn) held while another server answers
         data = await covers.download(body.url.strip(), _settings(request))
-    book = await books.get(session, library_id, book_id)
+    book = await edition_files.book_of(session, library_id, book_id)
     await covers.store(session, _settings(request), "book", book.id, data, user_id, source_url=body.url.strip()[:512])
     book.updated_at = utcnow()
     return no_content()
@@ -141,7 +138,7 @@ async def fetch_cover(
 async def delete_cover(
     library_id: uuid.UUID, book_id: uuid.UUID, request: Request, _: Updater, session: Session
 ) -> Response:
-    book = await books.get(session, library_id, book_id)
+    book = await edition_files.book_of(session, library_id, book_id)
     await covers.remove(session, _settings(request), "book", book.id)
     book.updated_at = utcnow()
     return no_content()
@@ -152,7 +149,7 @@ async def delete_cover(
 
 @router.get("/contributors/{contributor_id}/photo", tags=["contributors"], response_class=Response, responses=IMAGE)
 async def get_photo(contributor_id: uuid.UUID, request: Request, _: CurrentCaller, session: Session) -> Response:
-    await contributors.get(session, contributor_id)
+    await edition_files.contributor_of(session, contributor_id)
     path, row = await covers.path_of(session, _settings(request), "contributor", contributor_id)
     return file_response(request, path, row.mime_type, etag=str(row.id), cache_control=IMAGE_CACHE)
 
@@ -165,7 +162,7 @@ async def get_photo(contributor_id: uuid.UUID, request: Request, _: CurrentCalle
     response_class=Response,
 )
 async def put_photo(contributor_id: uuid.UUID, request: Request, caller: CurrentCaller, session: Session) -> Response:
-    contributor = await contributors.get(session, contributor_id)
+    contributor = await edition_files.contributor_of(session, contributor_id)
     data = await _image_upload(request, "photo")
     await covers.store(session, _settings(request), "contributor", contributor.id, data, caller.id)
     contributor.updated_at = utcnow()  # upstream forgets this, so photo_url's ?v= never changed
@@ -180,7 +177,7 @@ async def put_photo(contributor_id: uuid.UUID, request: Request, caller: Current
     response_class=Response,
 )
 async def delete_photo(contributor_id: uuid.UUID, request: Request, _: CurrentCaller, session: Session) -> Response:
-    contributor = await contributors.get(session, contributor_id)
+    contributor = await edition_files.contributor_of(session, contributor_id)
     await covers.remove(session, _settings(request), "contributor", contributor.id)
     contributor.updated_at = utcnow()
     return no_content()
@@ -190,8 +187,8 @@ async def delete_photo(contributor_id: uuid.UUID, request: Request, _: CurrentCa
 
 
 async def _edition(session: Any, library_id: uuid.UUID, book_id: uuid.UUID, edition_id: uuid.UUID) -> tuple[Any, Any]:
-    book = await books.get(session, library_id, book_id)
-    return book, await editions.get(session, book, edition_id)
+    book = await edition_files.book_of(session, library_id, book_id)
+    return book, await edition_files.edition_of(session, book, edition_id)
 
 
 @router.post(FILES, tags=["editions"], status_code=201, response_model=Envelope[EditionFileRead])

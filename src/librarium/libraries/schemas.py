@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from librarium.kit.schema import Body, Read, Str
+from librarium.tags.schemas import TagRef
 
 
 class LibraryCreate(Body):
@@ -47,12 +48,6 @@ class MemberAdd(Body):
 
 class MemberUpdate(Body):
     role: Str = ""
-
-
-class TagRef(Read):
-    id: uuid.UUID
-    name: str
-    color: str
 
 
 class MemberRead(Read):

@@ -11,9 +11,9 @@ from fastapi import Response
 from librarium.auth.deps import Caller, Session, can
 from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
 from librarium.kit.schema import Envelope, Read
-from librarium.libraries.schemas import TagRef
 from librarium.loans import service
 from librarium.loans.service import LoanCreate, LoanUpdate
+from librarium.tags.schemas import TagRef
 
 router = api_router(tags=["loans"])
 LOANS = "/libraries/{library_id}/loans"

@@ -15,6 +15,7 @@ from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.kit import dates
 from librarium.kit.schema import Body, Str
 from librarium.kit.validate import parse_uuid, required_text
+from librarium.loans import repository as repo
 from librarium.models import Book, Loan, LoanTag
 from librarium.tags import service as tags
 
@@ -124,8 +125,8 @@ async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUI
 
 
 async def _get(session: AsyncSession, library_id: uuid.UUID, loan_id: uuid.UUID) -> Loan:
-    loan = await session.get(Loan, loan_id)
-    if loan is None or loan.library_id != library_id:
+    loan = await repo.loans.get(session, library_id, loan_id)
+    if loan is None:
         raise NotFound("loan not found")
     return loan
 

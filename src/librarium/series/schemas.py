@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 
 from librarium.kit.schema import Body, Int32, Position, Read, Str
-from librarium.libraries.schemas import TagRef
+from librarium.tags.schemas import TagRef
 
 
 class SeriesWrite(Body):

@@ -16,6 +16,7 @@ from librarium.errors import BadRequest, NotFound
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.models import Book, BookSeries, MediaType, Series, SeriesTag, SeriesVolume
 from librarium.series import matching
+from librarium.series import repository as repo
 from librarium.series.schemas import BulkCreate, Match, SeriesWrite
 from librarium.tags import service as tags
 
@@ -82,8 +83,8 @@ async def list_series(session: AsyncSession, library_id: uuid.UUID, search: str,
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> Series:
-    series = await session.get(Series, series_id)
-    if series is None or series.library_id != library_id:
+    series = await repo.series.get(session, library_id, series_id)
+    if series is None:
         raise NotFound("series not found")
     return series
 

@@ -12,9 +12,9 @@ from librarium.auth.deps import Caller, Session, can
 from librarium.books.schemas import BookRead
 from librarium.kit.routing import NO_CONTENT, api_router, fast_ok, no_content, ok
 from librarium.kit.schema import Body, Envelope, Read, Str
-from librarium.libraries.schemas import TagRef
 from librarium.shelves import service
 from librarium.shelves.service import ShelfWrite
+from librarium.tags.schemas import TagRef
 
 router = api_router(tags=["shelves"])
 LIB = "/libraries/{library_id}"

@@ -14,6 +14,7 @@ from librarium.errors import BadRequest, NotFound
 from librarium.kit.schema import Body, Int32, Str
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.models import BookShelf, Shelf, ShelfTag
+from librarium.shelves import repository as repo
 from librarium.tags import service as tags
 
 FAVOURITES = "Favourites"
@@ -69,8 +70,8 @@ async def list_shelves(session: AsyncSession, library_id: uuid.UUID, search: str
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID) -> Shelf:
-    shelf = await session.get(Shelf, shelf_id)
-    if shelf is None or shelf.library_id != library_id:
+    shelf = await repo.shelves.get(session, library_id, shelf_id)
+    if shelf is None:
         raise NotFound("shelf not found")
     return shelf
 

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Response
 
 from librarium.auth.deps import Caller, Session, can
 from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
-from librarium.kit.schema import Body, Envelope, Read, Str
+from librarium.kit.schema import Envelope
 from librarium.tags import service
+from librarium.tags.schemas import TagCreate, TagRead
 
 router = api_router(tags=["tags"])
 TAGS = "/libraries/{library_id}/tags"
-
-
-class TagWrite(Body):
-    name: Str = ""
-    color: Str = ""
-
-
-class TagRead(Read):
-    id: uuid.UUID
-    library_id: uuid.UUID
-    name: str
-    color: str
-    created_at: datetime
 
 
 @router.get(TAGS, response_model=Envelope[list[TagRead]])
@@ -37,7 +24,7 @@ async def list_tags(library_id: uuid.UUID, _: Annotated[Caller, can("tags:read")
 
 @router.post(TAGS, status_code=201, response_model=Envelope[TagRead])
 async def create_tag(
-    library_id: uuid.UUID, body: TagWrite, caller: Annotated[Caller, can("tags:create")], session: Session
+    library_id: uuid.UUID, body: TagCreate, caller: Annotated[Caller, can("tags:create")], session: Session
 ) -> Any:
     return ok(await service.create(session, library_id, caller.id, body.name, body.color))
 
@@ -46,7 +33,7 @@ async def create_tag(
 async def update_tag(
     library_id: uuid.UUID,
     tag_id: uuid.UUID,
-    body: TagWrite,
+    body: TagCreate,
     _: Annotated[Caller, can("tags:update")],
     session: Session,
 ) -> Any:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.models import Tag
+from librarium.tags import repository as repo
 
 _DUPLICATE = "a tag with that name already exists in this library"
 
@@ -66,8 +67,8 @@ async def create(
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, tag_id: uuid.UUID) -> Tag:
-    tag = await session.get(Tag, tag_id)
-    if tag is None or tag.library_id != library_id:
+    tag = await repo.tags.get(session, library_id, tag_id)
+    if tag is None:
         raise NotFound("tag not found")
     return tag
 

@@ -1,0 +1,42 @@
+"""The generic, typed base of every library-scoped repository: the library is part of each query, so a row of
+another library cannot be fetched by construction (never "fetch by id, then compare library_id in Python").
+
+    shelves = LibraryScoped(Shelf)
+    shelf = await shelves.get(session, library_id, shelf_id)   # None when absent *or* in another library
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+M = TypeVar("M")  # an ORM class with `id` and `library_id` columns
+
+
+class LibraryScoped(Generic[M]):
+    def __init__(self, model: type[M]):
+        self.model = model
+        self._table: Any = model
+
+    async def get(self, session: AsyncSession, library_id: uuid.UUID, row_id: uuid.UUID) -> M | None:
+        stmt = select(self._table).where(self._table.id == row_id, self._table.library_id == library_id)
+        row: M | None = (await session.execute(stmt)).scalar_one_or_none()
+        return row
+
+    async def existing_ids(
+        self, session: AsyncSession, library_id: uuid.UUID, ids: Iterable[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        """The subset of `ids` that are rows of this library."""
+        wanted = set(ids)
+        if not wanted:
+            return set()
+        stmt = select(self._table.id).where(self._table.library_id == library_id, self._table.id.in_(wanted))
+        return set((await session.execute(stmt)).scalars())
+
+    async def count(self, session: AsyncSession, library_id: uuid.UUID) -> int:
+        stmt = select(func.count()).select_from(self._table).where(self._table.library_id == library_id)
+        return int((await session.execute(stmt)).scalar_one())

@@ -1,0 +1,8 @@
+"""SQL of the series domain, scoped to a library by construction (kit/repository.py)."""
+
+from __future__ import annotations
+
+from librarium.kit.repository import LibraryScoped
+from librarium.models import Series
+
+series = LibraryScoped(Series)
