@@ -14,15 +14,8 @@ from librarium.db.base import utcnow
 from librarium.errors import BadRequest, NotFound
 from librarium.files import paths
 from librarium.files import repository as repo
-from librarium.kit.schema import Body, Str
+from librarium.files.schemas import LocationWrite
 from librarium.models import StorageLocation
-
-
-class LocationWrite(Body):
-    name: Str = ""
-    root_path: Str = ""
-    media_format: Str = ""
-    path_template: Str = ""
 
 
 def shape(row: StorageLocation) -> dict[str, Any]:

@@ -14,10 +14,11 @@ from librarium.db import unit
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest
 from librarium.files import covers, edition_files, locations, paths
+from librarium.files.schemas import EditionFileRead, FetchBody, LinkBody, LocationWrite
 from librarium.files.serve import file_response
 from librarium.files.upload import receive_file
 from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
-from librarium.kit.schema import Body, Envelope, Read, Str
+from librarium.kit.schema import Envelope, Read
 
 router = api_router()
 BOOK = "/libraries/{library_id}/books/{book_id}"
@@ -34,28 +35,6 @@ IMAGE: dict[int | str, dict[str, Any]] = {
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-class FetchBody(Body):
-    url: Str = ""
-
-
-class LinkBody(Body):
-    storage_location_id: Str = ""
-    file_path: Str = ""
-
-
-class EditionFileRead(Read):
-    id: uuid.UUID
-    edition_id: uuid.UUID
-    file_format: str
-    file_name: str
-    file_path: str
-    root_path: str
-    storage_location_id: uuid.UUID | None
-    file_size: int | None
-    display_order: int
-    created_at: datetime
 
 
 class LocationRead(Read):
@@ -255,7 +234,7 @@ async def list_locations(library_id: uuid.UUID, _: Reader, session: Session) -> 
 
 @router.post(LOCATIONS, tags=["storage-locations"], status_code=201, response_model=Envelope[LocationRead])
 async def create_location(
-    library_id: uuid.UUID, body: locations.LocationWrite, request: Request, _: Updater, session: Session
+    library_id: uuid.UUID, body: LocationWrite, request: Request, _: Updater, session: Session
 ) -> Any:
     return ok(await locations.create(session, _settings(request), library_id, body))
 
@@ -264,7 +243,7 @@ async def create_location(
 async def update_location(
     library_id: uuid.UUID,
     location_id: uuid.UUID,
-    body: locations.LocationWrite,
+    body: LocationWrite,
     request: Request,
     _: Updater,
     session: Session,

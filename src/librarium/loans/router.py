@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Response
 
 from librarium.auth.deps import Caller, Session, can
 from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
-from librarium.kit.schema import Envelope, Read
+from librarium.kit.schema import Envelope
 from librarium.loans import service
-from librarium.loans.service import LoanCreate, LoanUpdate
-from librarium.tags.schemas import TagRef
+from librarium.loans.schemas import LoanCreate, LoanRead, LoanUpdate
 
 router = api_router(tags=["loans"])
 LOANS = "/libraries/{library_id}/loans"
-
-
-class LoanRead(Read):
-    id: uuid.UUID
-    library_id: uuid.UUID
-    book_id: uuid.UUID
-    book_title: str
-    loaned_to: str
-    loaned_at: date
-    due_date: date | None
-    returned_at: date | None
-    notes: str
-    tags: list[TagRef]
-    created_at: datetime
-    updated_at: datetime
 
 
 @router.get(LOANS, response_model=Envelope[list[LoanRead]])

@@ -13,28 +13,11 @@ from librarium.books import service as books
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.kit import dates
-from librarium.kit.schema import Body, Str
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.loans import repository as repo
+from librarium.loans.schemas import LoanCreate, LoanUpdate
 from librarium.models import Book, Loan, LoanTag
 from librarium.tags import service as tags
-
-
-class LoanCreate(Body):
-    book_id: Str = ""
-    loaned_to: Str = ""
-    loaned_at: Str = ""
-    due_date: Str = ""
-    notes: Str = ""
-    tag_ids: list[Str] | None = None
-
-
-class LoanUpdate(Body):
-    loaned_to: Str = ""
-    due_date: Str = ""
-    returned_at: Str = ""
-    notes: Str = ""
-    tag_ids: list[Str] | None = None
 
 
 def _date(value: str, name: str) -> date | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Response
@@ -11,34 +10,15 @@ from fastapi import Response
 from librarium.auth.deps import Caller, Session, can
 from librarium.books.schemas import BookRead
 from librarium.kit.routing import NO_CONTENT, api_router, fast_ok, no_content, ok
-from librarium.kit.schema import Body, Envelope, Read, Str
+from librarium.kit.schema import Envelope
 from librarium.shelves import service
-from librarium.shelves.service import ShelfWrite
-from librarium.tags.schemas import TagRef
+from librarium.shelves.schemas import ShelfBookAdd, ShelfRead, ShelfWrite
 
 router = api_router(tags=["shelves"])
 LIB = "/libraries/{library_id}"
 ONE = LIB + "/shelves/{shelf_id}"
 Reader = Annotated[Caller, can("shelves:read")]
 Updater = Annotated[Caller, can("shelves:update")]
-
-
-class ShelfRead(Read):
-    id: uuid.UUID
-    library_id: uuid.UUID
-    name: str
-    description: str
-    color: str
-    icon: str
-    display_order: int
-    book_count: int
-    tags: list[TagRef]
-    created_at: datetime
-    updated_at: datetime
-
-
-class ShelfBookAdd(Body):
-    book_id: Str = ""
 
 
 @router.get(LIB + "/shelves", response_model=Envelope[list[ShelfRead]])

@@ -11,22 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from librarium.books import service as books
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, NotFound
-from librarium.kit.schema import Body, Int32, Str
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.models import BookShelf, Shelf, ShelfTag
 from librarium.shelves import repository as repo
+from librarium.shelves.schemas import ShelfWrite
 from librarium.tags import service as tags
 
 FAVOURITES = "Favourites"
-
-
-class ShelfWrite(Body):
-    name: Str = ""
-    description: Str = ""
-    color: Str = ""
-    icon: Str = ""
-    display_order: Int32 = 0
-    tag_ids: list[Str] | None = None
 
 
 async def _shape(session: AsyncSession, rows: list[Shelf]) -> list[dict[str, Any]]:
