@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -60,8 +61,16 @@ def _app(database_url: str, settings: Settings, overrides: dict[str, object], en
 
 
 @pytest.fixture
-async def api(database_url: str, tmp_path: Path, settings_overrides: dict[str, object]) -> AsyncIterator[Api]:
-    engine = make_engine(database_url, pool=False)
+def engine_options() -> dict[str, Any]:
+    """Override in a test module to change how the app's engine is made (librarium.db.engine.make_engine)."""
+    return {}
+
+
+@pytest.fixture
+async def api(
+    database_url: str, tmp_path: Path, settings_overrides: dict[str, object], engine_options: dict[str, Any]
+) -> AsyncIterator[Api]:
+    engine = make_engine(database_url, pool=False, **engine_options)
     await reset(engine)
     app = _app(database_url, make_settings(tmp_path, database_url, **settings_overrides), settings_overrides, engine)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

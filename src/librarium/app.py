@@ -40,7 +40,7 @@ from librarium.jobs.runner import Worker
 from librarium.libraries.router import router as libraries_router
 from librarium.loans.router import router as loans_router
 from librarium.media_types.router import router as media_types_router
-from librarium.middleware import SecurityHeaders
+from librarium.middleware import SecurityHeaders, SlowRequestLog
 from librarium.series.router import router as series_router
 from librarium.shelves.router import router as shelves_router
 from librarium.tags.router import router as tags_router
@@ -60,7 +60,7 @@ class Health(BaseModel):
 def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate_on_start: bool = True) -> FastAPI:
     started_at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     owns_engine = engine is None
-    engine = engine or make_engine(settings.effective_database_url)
+    engine = engine or make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -89,6 +89,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
     install_error_handlers(app)
     app.add_middleware(InputGuard, max_body_bytes=settings.max_json_kb * 1024)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(SlowRequestLog, threshold_ms=settings.slow_request_ms)
 
     def health() -> Health:
         return Health(status="ok", version=__version__, started_at=started_at)

@@ -97,7 +97,7 @@ def worker(
     migrate.upgrade(settings.effective_database_url)
 
     async def run() -> None:
-        engine = make_engine(settings.effective_database_url)
+        engine = make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
         runner = Worker(Database(engine), settings, concurrency=concurrency)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

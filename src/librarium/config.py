@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     audiobook_storage_path: Path | None = Field(None, validation_alias=_env("AUDIOBOOK_STORAGE_PATH"))
     max_cover_mb: float = Field(10, validation_alias=_env("MAX_COVER_MB"))
     max_upload_mb: float = Field(4096, validation_alias=_env("MAX_UPLOAD_MB"))
+    slow_request_ms: float = Field(1000, ge=0, validation_alias=_env("SLOW_REQUEST_MS"))
+    sqlite_busy_timeout_ms: int = Field(30000, ge=0, validation_alias=_env("SQLITE_BUSY_TIMEOUT_MS"))
     max_json_kb: int = Field(1024, ge=1, validation_alias=_env("MAX_JSON_KB"))
     allow_private_fetch: bool = Field(False, validation_alias=_env("ALLOW_PRIVATE_FETCH"))
     # background jobs (jobs/runner.py)

@@ -1,8 +1,13 @@
-"""Security headers on every response (upstream 26.4.0 sends none)."""
+"""Security headers on every response (upstream 26.4.0 sends none), and the slow-request log."""
 
 from __future__ import annotations
 
+import logging
+import time
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("librarium.requests")
 
 _COMMON = [
     (b"x-content-type-options", b"nosniff"),
@@ -37,3 +42,33 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class SlowRequestLog:
+    """Logs every request slower than `threshold_ms` (method, path without its query string, status, time)."""
+
+    def __init__(self, app: ASGIApp, threshold_ms: float):
+        self.app = app
+        self.threshold = threshold_ms / 1000
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.threshold <= 0:
+            await self.app(scope, receive, send)
+            return
+        started = time.monotonic()
+        status = 0
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            elapsed = time.monotonic() - started
+            if elapsed >= self.threshold:
+                log.warning(
+                    "slow request: %s %s -> %s in %.0f ms", scope["method"], scope["path"], status, elapsed * 1000
+                )

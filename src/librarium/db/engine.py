@@ -50,7 +50,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
@@ -68,7 +67,9 @@ def _begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def make_engine(url: str, *, pool: bool = True) -> AsyncEngine:
+def make_engine(url: str, *, pool: bool = True, busy_timeout_ms: int = 30_000) -> AsyncEngine:
+    """`busy_timeout_ms` (SQLite): how long a write waits for another *process* holding the write lock;
+    within one process writers queue on the write gate (db/unit.py) and never wait here."""
     full = async_url(url)
     parsed = make_url(full)
     kwargs: dict[str, Any] = {}
@@ -76,7 +77,7 @@ def make_engine(url: str, *, pool: bool = True) -> AsyncEngine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 10}
+        kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}  # pysqlite's busy timeout, seconds
     elif not pool:
         kwargs["poolclass"] = NullPool
     else:
@@ -90,4 +91,5 @@ def make_engine(url: str, *, pool: bool = True) -> AsyncEngine:
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """A plain session factory for scripts and benchmarks (the server uses db/unit.py)."""
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

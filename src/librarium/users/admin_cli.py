@@ -21,7 +21,7 @@ async def create_or_promote_admin(
     import anyio
 
     await anyio.to_thread.run_sync(migrate.upgrade, url)
-    engine = make_engine(url, pool=False)
+    engine = make_engine(url, pool=False, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
     try:
         async with Database(engine).unit_of_work() as session:
