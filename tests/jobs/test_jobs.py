@@ -22,7 +22,7 @@ from librarium.jobs.runner import Worker
 from librarium.models import Job, JobSchedule, Tag
 from tests.conftest import make_settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).with_name("librarium")
 FAST = {
     "job_modules": "tests.fixtures.jobkinds",
