@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.config import Settings
@@ -123,13 +123,6 @@ async def for_editions(
     return out
 
 
-async def _next_order(session: AsyncSession, edition_id: uuid.UUID) -> int:
-    top = (
-        await session.execute(select(func.max(EditionFile.display_order)).where(EditionFile.edition_id == edition_id))
-    ).scalar()
-    return 0 if top is None else int(top) + 1
-
-
 async def upload(
     session: AsyncSession, settings: Settings, request: Request, book: Book, edition: BookEdition
 ) -> dict[str, Any]:
@@ -165,7 +158,7 @@ async def upload(
         file_path=paths.relative_to(root, final),
         storage_location_id=None,
         file_size=received.size,
-        display_order=await _next_order(session, edition_id),
+        display_order=await repo.next_file_order(session, edition_id),
         owned=True,
     )
     session.add(row)
@@ -194,11 +187,26 @@ async def link(
     location = await repo.locations.get(session, library_id, loc_id)
     if location is None:
         raise NotFound("storage location not found")
-    root = Path(location.root_path)
+    return await _link(session, edition, Path(location.root_path), file_path, location.id, "storage location")
+
+
+async def link_upload(
+    session: AsyncSession, settings: Settings, edition: BookEdition, file_path: str
+) -> dict[str, Any]:
+    """Link a file that already lies under the edition's upload root, in place (never moved, and never deleted
+    with the row: upstream deletes such linked files from disk)."""
+    if not file_path.strip():
+        raise BadRequest("file_path is required")
+    return await _link(session, edition, upload_root(settings, edition), file_path, None, "upload directory")
+
+
+async def _link(
+    session: AsyncSession, edition: BookEdition, root: Path, file_path: str, location_id: uuid.UUID | None, where: str
+) -> dict[str, Any]:
     try:
         target = paths.inside(root, file_path.strip().lstrip("/"))
     except BadRequest as exc:
-        raise BadRequest("path outside storage location") from exc
+        raise BadRequest(f"path outside {where}") from exc
     if target.is_dir():
         raise BadRequest("path is a directory, not a file")
     if not target.is_file():
@@ -209,9 +217,9 @@ async def link(
         file_format=ext,
         file_name=target.name,
         file_path=paths.relative_to(root, target),
-        storage_location_id=location.id,
+        storage_location_id=location_id,
         file_size=target.stat().st_size,
-        display_order=await _next_order(session, edition.id),
+        display_order=await repo.next_file_order(session, edition.id),
         owned=False,
     )
     session.add(row)

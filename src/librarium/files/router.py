@@ -13,8 +13,8 @@ from librarium.config import Settings
 from librarium.db import unit
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest
-from librarium.files import covers, edition_files, locations, paths
-from librarium.files.schemas import EditionFileRead, FetchBody, LinkBody, LocationWrite
+from librarium.files import covers, edition_files, locations, paths, scan
+from librarium.files.schemas import EditionFileRead, FetchBody, LinkBody, LinkUploadBody, LocationWrite, ScanReport
 from librarium.files.serve import file_response
 from librarium.files.upload import receive_file
 from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
@@ -191,6 +191,20 @@ async def link_file(
     return ok(await edition_files.link(session, library_id, edition, body.storage_location_id, body.file_path))
 
 
+@router.post(FILES + "/link-upload", tags=["editions"], status_code=201, response_model=Envelope[EditionFileRead])
+async def link_upload_file(
+    library_id: uuid.UUID,
+    book_id: uuid.UUID,
+    edition_id: uuid.UUID,
+    body: LinkUploadBody,
+    request: Request,
+    _: Updater,
+    session: Session,
+) -> Any:
+    _book, edition = await _edition(session, library_id, book_id, edition_id)
+    return ok(await edition_files.link_upload(session, _settings(request), edition, body.file_path))
+
+
 @router.get(FILES + "/{file_id}", tags=["editions"], response_class=Response)
 async def download_file(
     library_id: uuid.UUID,
@@ -268,6 +282,12 @@ async def browse_location(
     library_id: uuid.UUID, location_id: uuid.UUID, _: Reader, session: Session, path: str = ""
 ) -> Any:
     return ok(await locations.browse(session, library_id, location_id, path))
+
+
+@router.post(LOCATIONS + "/{location_id}/scan", tags=["storage-locations"], response_model=Envelope[ScanReport])
+async def scan_location(library_id: uuid.UUID, location_id: uuid.UUID, _: Updater, session: Session) -> Any:
+    location = await locations.get(session, library_id, location_id)
+    return ok(await scan.scan(session, library_id, location))
 
 
 @router.get("/libraries/{library_id}/browse-uploads", tags=["editions"], response_model=Envelope[UploadListing])

@@ -17,6 +17,38 @@ class LinkBody(Body):
     file_path: Str = ""
 
 
+class LinkUploadBody(Body):
+    file_path: Str = ""
+
+
+class ScanLinked(Read):
+    file_path: str
+    file_size: int
+    file_ext: str
+    edition_id: uuid.UUID
+    book_title: str
+    isbn: str
+
+
+class ScanUnlinked(Read):
+    file_path: str
+    file_size: int
+
+
+class ScanMissing(Read):
+    edition_id: uuid.UUID
+    book_title: str
+    format: str
+    isbn_13: str
+    isbn_10: str
+
+
+class ScanReport(Read):
+    linked: list[ScanLinked]
+    unlinked: list[ScanUnlinked]
+    missing_files: list[ScanMissing]
+
+
 class EditionFileRead(Read):
     id: uuid.UUID
     edition_id: uuid.UUID
