@@ -90,6 +90,12 @@ async def test_add_validation(api):
     assert (r.status_code, r.json()) == (415, {"error": "415 Unsupported Media Type: Only multipart/form-data allowed"})
     r = await api.post("/calibre/books", admin, files={"data": (None, "{}")})
     assert (r.status_code, r.json()) == (422, {"error": "422 Unprocessable Entity: No file(s) provided"})
+    for headers, content in (
+        ({"Content-Type": "multipart/form-data"}, b""),  # no boundary
+        ({"Content-Type": "multipart/form-data; boundary=xyz"}, b""),
+    ):  # no body
+        r = await api.post("/calibre/books", admin, content=content, headers=headers)
+        assert (r.status_code, r.json()) == (422, {"error": "422 Unprocessable Entity: No file(s) provided"})
     for name in ("-test.txt", "virus.exe", ""):
         r = await api.post("/calibre/books", admin, files={"file": (name or "x", b"x")} if name else
                            {"file": ("", b"x", "text/plain")})  # fmt: skip

@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 
 from librarium import __version__
 from librarium.calibre import validation, writer
@@ -257,7 +258,11 @@ def _write_routes(app: FastAPI, engine: Engine) -> None:
     async def add_files(request: Request) -> JSONResponse | dict[str, list[str]]:
         if "multipart/form-data" not in request.headers.get("content-type", ""):
             raise CalibreError(415, "Only multipart/form-data allowed")
-        form = await request.form()
+        try:
+            form = await request.form()
+        except (MultiPartException, StarletteHTTPException) as exc:
+            # no boundary, or no body: calibre-rest finds no files in it
+            raise CalibreError(422, "No file(s) provided") from exc
         uploads = [(k, v) for k, v in form.multi_items() if not isinstance(v, str)]
         if not uploads:
             raise CalibreError(422, "No file(s) provided")
