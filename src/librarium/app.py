@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from librarium import __version__
+from librarium import __version__, web
 from librarium.auth.passwords import Passwords
 from librarium.auth.ratelimit import AttemptLimiter
 from librarium.auth.router import router as auth_router
@@ -66,6 +66,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if migrate_on_start:
             await anyio.to_thread.run_sync(migrate.upgrade, settings.effective_database_url)
+            await web.greet(app.state.db, settings)
         worker = Worker(app.state.db, settings) if settings.worker else None
         running = asyncio.create_task(worker.run()) if worker is not None else None
         yield
@@ -121,6 +122,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
     _mount_docs(app)
     check_calibre_settings(settings, settings.host)
     mount_calibre(app, settings)
+    web.install(app, settings)  # last: the web client's catch-all comes after every API route
     return app
 
 

@@ -46,11 +46,13 @@ def _settings() -> Settings:
 @app.command()
 def serve(
     host: Annotated[
-        str | None, typer.Option(help="Address to listen on [default: LIBRARIUM_HOST or 127.0.0.1]")
+        str | None, typer.Option(help="Address to listen on (default: LIBRARIUM_HOST or 127.0.0.1)")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on [default: LIBRARIUM_PORT or 8080]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default: LIBRARIUM_PORT or 8080)")] = None,
 ) -> None:
-    """Apply pending migrations and serve the API."""
+    """Apply pending migrations and serve: the Librarium API under /api/v1, the docs at /api/docs, the landing
+    page (or the web client of LIBRARIUM_WEB_DIR) at /, the Calibre API at /calibre when LIBRARIUM_CALIBRE_LIBRARY
+    is set, and a background-job worker (LIBRARIUM_WORKER=false turns it off). Prints the URL on start."""
     import uvicorn
 
     from librarium.app import create_app
@@ -78,14 +80,14 @@ def serve(
 @app.command()
 def worker(
     concurrency: Annotated[
-        int | None, typer.Option(help="Jobs run at once [default: LIBRARIUM_WORKER_CONCURRENCY or 4; 1 on SQLite]")
+        int | None, typer.Option(help="Jobs run at once (default: LIBRARIUM_WORKER_CONCURRENCY or 4; 1 on SQLite)")
     ] = None,
     once: Annotated[bool, typer.Option("--once", help="Run the jobs that are due now, then exit")] = False,
 ) -> None:
     """Run background jobs (imports, enrichment, suggestions…) next to `serve`, here or on other machines.
 
-    `serve` already runs one worker in-process; start more against PostgreSQL to share the load. Stop with
-    Ctrl-C or SIGTERM: running jobs get LIBRARIUM_JOB_SHUTDOWN_GRACE seconds, then resume elsewhere later."""
+    `serve` already runs one worker in-process; start more against PostgreSQL to share the load. Stop with Ctrl-C
+    or SIGTERM: running jobs get LIBRARIUM_JOB_SHUTDOWN_GRACE seconds, then resume elsewhere later."""
     import signal
 
     from librarium.db import migrate
@@ -141,7 +143,7 @@ def create_admin(
         str,
         typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when not given"),
     ],
-    display_name: Annotated[str, typer.Option(help="Shown name [default: the username]")] = "",
+    display_name: Annotated[str, typer.Option(help="Shown name (default: the username)")] = "",
 ) -> None:
     """Create an instance administrator (or promote the existing user with that username)."""
     from librarium.users.admin_cli import create_or_promote_admin

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(30000, ge=0, validation_alias=_env("SQLITE_BUSY_TIMEOUT_MS"))
     max_json_kb: int = Field(1024, ge=1, validation_alias=_env("MAX_JSON_KB"))
     allow_private_fetch: bool = Field(False, validation_alias=_env("ALLOW_PRIVATE_FETCH"))
+    # a built Librarium web client (its dist/ folder) to serve at / from the same origin (web.py)
+    web_dir: Path | None = Field(None, validation_alias=_env("WEB_DIR"))
+
     # background jobs (jobs/runner.py)
     worker: bool = Field(True, validation_alias=_env("WORKER"))
     worker_concurrency: int = Field(4, ge=1, le=64, validation_alias=_env("WORKER_CONCURRENCY"))
@@ -119,6 +122,15 @@ class Settings(BaseSettings):
         value = value.strip().lower()
         if value not in allowed:
             raise ValueError(f"LIBRARIUM_{info.field_name.upper()} must be one of {', '.join(allowed)}")
+        return value
+
+    @field_validator("web_dir", mode="after")
+    @classmethod
+    def _web_dir(cls, value: Path | None) -> Path | None:
+        if value is not None and not (value / "index.html").is_file():
+            raise ValueError(
+                f"LIBRARIUM_WEB_DIR={value} has no index.html (point it at the client's built dist/ folder)"
+            )
         return value
 
     @field_validator("ebook_path_template", "audiobook_path_template", mode="after")

@@ -16,6 +16,16 @@ _COMMON = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
 ]
 _API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+# pages: the landing page and a single-page web client served from LIBRARIUM_WEB_DIR. Scripts, styles and
+# connections from this origin only; images also as data:/blob: (covers fetched with a token become blob
+# URLs) and from https hosts (providers' cover CDNs go straight into <img>).
+_PAGE_CSP = (
+    b"content-security-policy",
+    b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; "
+    b"font-src 'self' data:; connect-src 'self'; manifest-src 'self'; worker-src 'self' blob:; "
+    b"base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+_API_PREFIXES = ("/api/", "/health", "/calibre")
 _DOCS_CSP = (
     b"content-security-policy",
     b"default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -31,7 +41,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = _DOCS_CSP if scope["path"].startswith("/api/docs") else _API_CSP
+        path = scope["path"]
+        if path.startswith("/api/docs"):
+            csp = _DOCS_CSP
+        elif path.startswith(_API_PREFIXES):
+            csp = _API_CSP
+        else:
+            csp = _PAGE_CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -1,0 +1,148 @@
+"""`/` for a newcomer: the landing page (HTML for browsers, JSON for API clients), a built web client served
+from LIBRARIUM_WEB_DIR, and — in a real headless Chromium — that client's scripts allowed by our CSP."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.test_e2e import _free_port
+
+WEBAPP = Path(__file__).parent / "fixtures" / "webapp"
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+
+
+async def test_landing_page_for_a_browser(api):
+    r = await api.client.get("/", headers=HTML)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    page = r.text
+    assert "Librarium" in page and "Not set up yet" in page and "librarium create-admin" in page
+    assert all(link in page for link in ('href="/api/docs"', 'href="/api/openapi.json"', 'href="/health"'))
+    assert re.findall(r"https?://", page) == []  # nothing external: works offline
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    await api.admin()
+    assert "Set up: an administrator exists" in (await api.client.get("/", headers=HTML)).text
+
+
+async def test_landing_for_an_api_client_is_json(api):
+    r = await api.client.get("/", headers={"Accept": "application/json"})
+    data = r.json()["data"]
+    assert r.status_code == 200 and data["initialized"] is False and data["links"]["docs"] == "/api/docs"
+    assert data["setup"]["command"] == "librarium create-admin"
+    assert (await api.client.get("/nothing-here", headers=HTML)).status_code == 404  # no web client: no fallback
+
+
+@pytest.fixture
+def settings_overrides(request):
+    return getattr(request, "param", {})
+
+
+@pytest.mark.parametrize("settings_overrides", [{"web_dir": WEBAPP}], indirect=True)
+async def test_a_web_client_is_served_from_the_same_origin(api):
+    r = await api.client.get("/", headers=HTML)
+    assert r.status_code == 200 and 'id="status"' in r.text
+    assert (r.headers["content-type"], r.headers["cache-control"]) == ("text/html; charset=utf-8", "no-cache")
+    script = await api.client.get("/assets/app-3f9a1c.js")
+    assert script.headers["content-type"].startswith(("text/javascript", "application/javascript"))
+    assert script.headers["cache-control"] == "public, max-age=31536000, immutable"
+    again = await api.client.get("/assets/app-3f9a1c.js", headers={"If-None-Match": script.headers["etag"]})
+    assert again.status_code == 304
+    assert (await api.client.get("/assets/app-3f9a1c.css")).headers["content-type"].startswith("text/css")
+    words = await api.client.get("/locales/en/translation.json")
+    assert words.json() == {"initialized": "Initialized"} and words.headers["cache-control"] == "no-cache"
+    for route in ("/libraries/abc/books", "/admin/settings/jobs", "/..%2f..%2fetc/passwd", "/assets/missing.js"):
+        r = await api.client.get(route, headers=HTML)
+        assert r.status_code == 200 and 'id="status"' in r.text, route  # client-side routes: index.html
+    r = await api.get("/api/v1/no-such-thing")
+    assert (r.status_code, r.json()) == (404, {"error": "not found"})
+    assert (await api.get("/api/v1/setup/status")).json()["data"]["initialized"] is False
+    assert (await api.get("/health")).json()["status"] == "ok"
+    assert r.headers["content-security-policy"].startswith("default-src 'none'")  # the API keeps the strict one
+    assert (await api.client.get("/", headers={"Accept": "application/json"})).json()["data"]["web_client"] == str(
+        WEBAPP
+    )
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.once
+def test_the_client_runs_in_a_real_browser(tmp_path, database_url):
+    """Headless Chromium loads the fixture client from `librarium serve` and renders the API's answer: the
+    Content-Security-Policy lets the client's own scripts run and call the API (the API's policy would not)."""
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("LIBRARIUM_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required here (LIBRARIUM_REQUIRE_BROWSER) but not installed")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    port = _free_port()
+    env = os.environ | {
+        "LIBRARIUM_DATA_DIR": str(tmp_path / "data"),
+        "LIBRARIUM_DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
+        "LIBRARIUM_WEB_DIR": str(WEBAPP),
+        "LIBRARIUM_LOG_LEVEL": "warning",
+        "LIBRARIUM_WORKER": "false",
+    }
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("librarium")), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(base + "/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        command = [
+            browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={tmp_path / 'chrome'}", "--virtual-time-budget=10000", "--dump-dom",
+            base + "/libraries/some-id/books",  # a client-side route, loaded as on a hard refresh
+        ]  # fmt: skip
+        dom = subprocess.run(command, capture_output=True, text=True, timeout=120).stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    assert '<p id="status" data-state="done">Initialized: false</p>' in dom, dom[-2000:]
+
+
+@pytest.mark.once
+def test_serve_tells_a_newcomer_where_it_is_and_what_is_left(tmp_path, database_url):
+    port = _free_port()
+    env = os.environ | {
+        "LIBRARIUM_DATA_DIR": str(tmp_path / "data"),
+        "LIBRARIUM_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}",
+        "LIBRARIUM_WORKER": "false",
+    }
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).with_name("librarium")), "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=out,
+        )
+        try:
+            for _ in range(300):
+                try:
+                    httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+    text = log.read_text()
+    assert f"is serving http://127.0.0.1:{port}/" in text, text
+    assert "No administrator yet" in text and "librarium create-admin" in text, text
