@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from librarium.web import inline_script_hashes
 from tests.test_e2e import _free_port
 
 WEBAPP = Path(__file__).parent / "fixtures" / "webapp"
@@ -67,6 +68,8 @@ async def test_a_web_client_is_served_from_the_same_origin(api):
     assert (await api.client.get("/", headers={"Accept": "application/json"})).json()["data"]["web_client"] == str(
         WEBAPP
     )
+    page_csp = (await api.client.get("/", headers=HTML)).headers["content-security-policy"]
+    assert f"script-src 'self' '{inline_script_hashes(WEBAPP)[0]}';" in page_csp
 
 
 def _chromium() -> str | None:
@@ -115,6 +118,7 @@ def test_the_client_runs_in_a_real_browser(tmp_path, database_url):
         server.terminate()
         server.wait(timeout=15)
     assert '<p id="status" data-state="done">Initialized: false</p>' in dom, dom[-2000:]
+    assert 'data-inline="ran"' in dom  # the client's own inline script, allowed by its hash
 
 
 @pytest.mark.once

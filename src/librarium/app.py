@@ -89,7 +89,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
     bind(app, settings, engine)
     install_error_handlers(app)
     app.add_middleware(InputGuard, max_body_bytes=settings.max_json_kb * 1024)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, script_hashes=web.inline_script_hashes(settings.web_dir))
     app.add_middleware(SlowRequestLog, threshold_ms=settings.slow_request_ms)
 
     def health() -> Health:

@@ -19,11 +19,11 @@ _API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'n
 # pages: the landing page and a single-page web client served from LIBRARIUM_WEB_DIR. Scripts, styles and
 # connections from this origin only; images also as data:/blob: (covers fetched with a token become blob
 # URLs) and from https hosts (providers' cover CDNs go straight into <img>).
+# The client's own inline scripts (e.g. a theme switch in index.html) are allowed by their hashes, nothing else.
 _PAGE_CSP = (
-    b"content-security-policy",
-    b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; "
-    b"font-src 'self' data:; connect-src 'self'; manifest-src 'self'; worker-src 'self' blob:; "
-    b"base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    "default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob: https:; font-src 'self' data:; connect-src 'self'; manifest-src 'self'; "
+    "worker-src 'self' blob:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 _API_PREFIXES = ("/api/", "/health", "/calibre")
 _DOCS_CSP = (
@@ -34,8 +34,10 @@ _DOCS_CSP = (
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp):
+    def __init__(self, app: ASGIApp, script_hashes: tuple[str, ...] = ()):
         self.app = app
+        hashes = "".join(f" '{h}'" for h in script_hashes)
+        self.page_csp = (b"content-security-policy", _PAGE_CSP.format(hashes=hashes).encode())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -47,7 +49,7 @@ class SecurityHeaders:
         elif path.startswith(_API_PREFIXES):
             csp = _API_CSP
         else:
-            csp = _PAGE_CSP
+            csp = self.page_csp
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -9,9 +9,12 @@ priority, and an unknown `/api/…` path stays a JSON 404.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import logging
 import mimetypes
+import re
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +55,18 @@ def install(app: FastAPI, settings: Settings) -> None:
         if ("/" + path).startswith(RESERVED):
             raise NotFound("not found")
         return _serve(request, web_dir, path)
+
+
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def inline_script_hashes(web_dir: Path | None) -> tuple[str, ...]:
+    """CSP hashes (`sha256-…`) of the inline scripts in the client's index.html, so that exactly those run."""
+    if web_dir is None:
+        return ()
+    page = (web_dir / "index.html").read_text(encoding="utf-8", errors="replace")
+    digests = (hashlib.sha256(body.encode()).digest() for body in _INLINE_SCRIPT.findall(page))
+    return tuple(f"sha256-{base64.b64encode(d).decode()}" for d in digests)
 
 
 async def greet(db: Database, settings: Settings) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete as sql_delete
-from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,8 +27,7 @@ def shape(tag: Tag) -> dict[str, Any]:
 
 
 async def list_tags(session: AsyncSession, library_id: uuid.UUID) -> list[dict[str, Any]]:
-    stmt = select(Tag).where(Tag.library_id == library_id).order_by(Tag.name, Tag.id)
-    return [shape(t) for t in (await session.execute(stmt)).scalars()]
+    return [shape(t) for t in await repo.in_library(session, library_id)]
 
 
 def _clean(name: str, color: str) -> tuple[str, str | None]:
@@ -42,8 +39,7 @@ def _clean(name: str, color: str) -> tuple[str, str | None]:
 
 
 async def _taken(session: AsyncSession, library_id: uuid.UUID, name: str, except_id: uuid.UUID | None) -> bool:
-    stmt = select(Tag.id).where(Tag.library_id == library_id, Tag.name == name)
-    found = (await session.execute(stmt)).scalar_one_or_none()
+    found = await repo.id_named(session, library_id, name)
     return found is not None and found != except_id
 
 
@@ -97,9 +93,7 @@ async def resolve_ids(session: AsyncSession, library_id: uuid.UUID, raw: list[st
     """Parse tag ids sent in a body; each must be a tag of this library (upstream: 500 otherwise)."""
     ids = list(dict.fromkeys(parse_uuid(value, f"invalid tag_id: {value}") for value in raw))
     if ids:
-        found = set(
-            (await session.execute(select(Tag.id).where(Tag.id.in_(ids), Tag.library_id == library_id))).scalars()
-        )
+        found = await repo.tags.existing_ids(session, library_id, ids)
         missing = [t for t in ids if t not in found]
         if missing:
             raise NotFound(f"tag not found: {missing[0]}")
@@ -109,10 +103,7 @@ async def resolve_ids(session: AsyncSession, library_id: uuid.UUID, raw: list[st
 async def replace_links(
     session: AsyncSession, link: Any, owner_column: str, owner_id: uuid.UUID, ids: list[uuid.UUID]
 ) -> None:
-    owner = getattr(link, owner_column)
-    await session.execute(sql_delete(link).where(owner == owner_id))
-    if ids:
-        await session.execute(insert(link), [{owner_column: owner_id, "tag_id": t} for t in ids])
+    await repo.replace_links(session, link, owner_column, owner_id, ids)
 
 
 async def refs(
@@ -121,20 +112,12 @@ async def refs(
     """{owner id: [{id, name, color}]} ordered by tag name."""
     if not owner_ids:
         return {}
-    owner = getattr(link, owner_column)
-    stmt = (
-        select(owner, Tag.id, Tag.name, Tag.color)
-        .join(Tag, Tag.id == link.tag_id)
-        .where(owner.in_(owner_ids))
-        .order_by(Tag.name)
-    )
     out: dict[uuid.UUID, list[dict[str, Any]]] = {}
-    for owner_id, tag_id, name, color in (await session.execute(stmt)).all():
+    for owner_id, tag_id, name, color in await repo.refs(session, link, owner_column, owner_ids):
         out.setdefault(owner_id, []).append({"id": tag_id, "name": name, "color": color or ""})
     return out
 
 
 def has_tag_named(link: Any, owner_column: str, owner_id: Any, name: str) -> Any:
     """SQL condition: the owner row (series, shelf, loan) has a tag called `name` (case-insensitive)."""
-    tagged = select(getattr(link, owner_column)).join(Tag, Tag.id == link.tag_id)
-    return owner_id.in_(tagged.where(func.lower(Tag.name) == name.lower()))
+    return repo.has_tag_named(link, owner_column, owner_id, name)
