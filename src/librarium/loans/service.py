@@ -6,7 +6,6 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books import service as books
@@ -16,7 +15,7 @@ from librarium.kit import dates
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.loans import repository as repo
 from librarium.loans.schemas import LoanCreate, LoanUpdate
-from librarium.models import Book, Loan, LoanTag
+from librarium.models import Loan, LoanTag
 from librarium.tags import service as tags
 
 
@@ -58,23 +57,9 @@ async def _shape(session: AsyncSession, rows: list[tuple[Loan, str]]) -> list[di
 async def list_loans(
     session: AsyncSession, library_id: uuid.UUID, include_returned: bool, search: str, tag: str
 ) -> list[dict[str, Any]]:
-    stmt = select(Loan, Book.title).join(Book, Book.id == Loan.book_id).where(Loan.library_id == library_id)
-    if not include_returned:
-        stmt = stmt.where(Loan.returned_at.is_(None))
-    if search:
-        haystack = func.lower(Loan.loaned_to + " " + Book.title)
-        stmt = stmt.where(haystack.contains(search.lower(), autoescape=True))
-    if tag:
-        stmt = stmt.where(tags.has_tag_named(LoanTag, "loan_id", Loan.id, tag))
-    stmt = stmt.order_by(Loan.loaned_at.desc(), Loan.created_at.desc(), Loan.id)
-    return await _shape(session, [(loan, title) for loan, title in (await session.execute(stmt)).all()])
-
-
-async def _open_loan(session: AsyncSession, book_id: uuid.UUID, exclude: uuid.UUID | None = None) -> Loan | None:
-    stmt = select(Loan).where(Loan.book_id == book_id, Loan.returned_at.is_(None))
-    if exclude is not None:
-        stmt = stmt.where(Loan.id != exclude)
-    return (await session.execute(stmt.limit(1))).scalar_one_or_none()
+    tagged = tags.has_tag_named(LoanTag, "loan_id", Loan.id, tag) if tag else None
+    rows = await repo.with_titles(session, library_id, open_only=not include_returned, search=search, tagged=tagged)
+    return await _shape(session, rows)
 
 
 def _already_lent(loan: Loan) -> Conflict:
@@ -90,7 +75,7 @@ async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUI
         raise BadRequest("due_date must not be before loaned_at")
     tag_ids = await tags.resolve_ids(session, library_id, body.tag_ids or [])
     book = await books.get(session, library_id, book_id)  # only a book of this library can be lent from it
-    if (current := await _open_loan(session, book.id)) is not None:
+    if (current := await repo.open_loan(session, book.id)) is not None:
         raise _already_lent(current)
     loan = Loan(
         library_id=library_id,
@@ -127,7 +112,7 @@ async def update(session: AsyncSession, library_id: uuid.UUID, loan_id: uuid.UUI
     if (
         returned is None
         and loan.returned_at is not None
-        and (other := await _open_loan(session, loan.book_id, loan.id))
+        and (other := await repo.open_loan(session, loan.book_id, loan.id))
     ):
         raise _already_lent(other)
     if body.tag_ids is not None:
@@ -139,7 +124,7 @@ async def update(session: AsyncSession, library_id: uuid.UUID, loan_id: uuid.UUI
     loan.notes = body.notes or None
     loan.updated_at = utcnow()
     await session.flush()
-    title = (await session.execute(select(Book.title).where(Book.id == loan.book_id))).scalar_one()
+    title = await repo.book_title(session, loan.book_id)
     return (await _shape(session, [(loan, title)]))[0]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books import service as books
@@ -24,10 +23,7 @@ async def _shape(session: AsyncSession, rows: list[Shelf]) -> list[dict[str, Any
     ids = [s.id for s in rows]
     if not ids:
         return []
-    count_stmt = (
-        select(BookShelf.shelf_id, func.count()).where(BookShelf.shelf_id.in_(ids)).group_by(BookShelf.shelf_id)
-    )
-    counts = {sid: n for sid, n in (await session.execute(count_stmt)).all()}
+    counts = await repo.book_counts(session, ids)
     tag_refs = await tags.refs(session, ShelfTag, "shelf_id", ids)
     return [
         {
@@ -47,17 +43,9 @@ async def _shape(session: AsyncSession, rows: list[Shelf]) -> list[dict[str, Any
     ]
 
 
-def _ordered(stmt: Any) -> Any:
-    return stmt.order_by(Shelf.display_order, func.lower(Shelf.name), Shelf.id)
-
-
 async def list_shelves(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[dict[str, Any]]:
-    stmt = select(Shelf).where(Shelf.library_id == library_id)
-    if search:
-        stmt = stmt.where(func.lower(Shelf.name).contains(search.lower(), autoescape=True))
-    if tag:
-        stmt = stmt.where(tags.has_tag_named(ShelfTag, "shelf_id", Shelf.id, tag))
-    return await _shape(session, list((await session.execute(_ordered(stmt))).scalars()))
+    tagged = tags.has_tag_named(ShelfTag, "shelf_id", Shelf.id, tag) if tag else None
+    return await _shape(session, await repo.in_library(session, library_id, search, tagged))
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID) -> Shelf:
@@ -113,12 +101,7 @@ async def delete(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UU
 
 async def shelf_books(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID) -> list[dict[str, Any]]:
     await get(session, library_id, shelf_id)
-    stmt = (
-        select(BookShelf.book_id)
-        .where(BookShelf.shelf_id == shelf_id)
-        .order_by(BookShelf.added_at.desc(), BookShelf.book_id)
-    )
-    return await books.books_of(session, list((await session.execute(stmt)).scalars()), None)
+    return await books.books_of(session, await repo.book_ids(session, shelf_id), None)
 
 
 async def add_book(
@@ -127,14 +110,14 @@ async def add_book(
     book_id = parse_uuid(raw_book_id, "invalid book_id")
     await get(session, library_id, shelf_id)
     await books.get(session, library_id, book_id)
-    if await session.get(BookShelf, (book_id, shelf_id)) is None:
+    if await repo.link(session, book_id, shelf_id) is None:
         session.add(BookShelf(book_id=book_id, shelf_id=shelf_id, added_by=user_id))
         await session.flush()
 
 
 async def remove_book(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID, book_id: uuid.UUID) -> None:
     await get(session, library_id, shelf_id)
-    link = await session.get(BookShelf, (book_id, shelf_id))
+    link = await repo.link(session, book_id, shelf_id)
     if link is None:
         raise NotFound("book not on shelf")
     await session.delete(link)
@@ -143,6 +126,4 @@ async def remove_book(session: AsyncSession, library_id: uuid.UUID, shelf_id: uu
 
 async def of_book(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> list[dict[str, Any]]:
     await books.get(session, library_id, book_id)
-    on = select(BookShelf.shelf_id).where(BookShelf.book_id == book_id)
-    stmt = _ordered(select(Shelf).where(Shelf.library_id == library_id, Shelf.id.in_(on)))
-    return await _shape(session, list((await session.execute(stmt)).scalars()))
+    return await _shape(session, await repo.holding(session, library_id, book_id))
