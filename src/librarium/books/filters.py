@@ -5,6 +5,8 @@ Free text goes through kit.search.text_match, the one place that knows how each 
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import Boolean, ColumnElement, and_, exists, func, not_, or_, select, true
 
 from librarium.books.query import CONTAINS, EQUALS, NOT_CONTAINS, NOT_EQUALS, PHRASE, REGEX, Condition, Group
@@ -128,6 +130,46 @@ def compile_condition(cond: Condition, dialect: str) -> ColumnElement[bool] | No
         positive = _positive(Condition(cond.field, EQUALS, cond.value), dialect)
         return None if positive is None else not_(positive)
     return None
+
+
+def starts_with(letter: str) -> ColumnElement[bool]:
+    """Sort title starts with `letter` (`#`: with a digit), as a range on the indexed sort key so the
+    page comes straight off the (library_id, sort_key) index in order."""
+    if letter == "#":
+        return and_(Book.sort_key >= "0", Book.sort_key < ":")
+    prefix = letter.lower()
+    if any(c.isdigit() for c in prefix):  # digits are zero-padded in the sort key
+        return Book.sort_title.like(like_escape(prefix) + "%", escape="\\")
+    return and_(Book.sort_key >= prefix, Book.sort_key < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+
+
+def list_condition(
+    dialect: str,
+    library_id: uuid.UUID,
+    groups: list[Group],
+    *,
+    regex: str = "",
+    words: str = "",
+    letter: str = "",
+    tag: str = "",
+    media_type: str = "",
+) -> ColumnElement[bool]:
+    """The WHERE of a book list: the library, a title regex or free words, the query language's groups, a
+    first letter, a tag name and a media type's display name (the last two case-insensitive)."""
+    clauses: list[ColumnElement[bool]] = [Book.library_id == library_id]
+    found = title_regex(regex, dialect) if regex else text_match(dialect, words)
+    if found is not None:
+        clauses.append(found)
+    clauses.append(compile_groups(groups, dialect))
+    if letter:
+        clauses.append(starts_with(letter))
+    if tag:
+        tagged = select(BookTag.book_id).join(Tag, Tag.id == BookTag.tag_id)
+        clauses.append(Book.id.in_(tagged.where(func.lower(Tag.name) == tag.lower())))
+    if media_type:
+        types = select(MediaType.id).where(func.lower(MediaType.display_name) == media_type.lower())
+        clauses.append(Book.media_type_id.in_(types))
+    return and_(*clauses)
 
 
 def compile_groups(groups: list[Group], dialect: str) -> ColumnElement[bool]:

@@ -65,6 +65,12 @@ async def limit_statement_time(session: AsyncSession, milliseconds: int) -> None
 books = LibraryScoped(Book)
 
 
+async def media_type_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
+    """Books per media type, across all libraries."""
+    stmt = select(Book.media_type_id, func.count()).group_by(Book.media_type_id)
+    return {mt: int(n) for mt, n in (await session.execute(stmt)).all()}
+
+
 async def get_in_library(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> Book | None:
     return await books.get(session, library_id, book_id)
 

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,9 +20,8 @@ from librarium.kit import isbn as isbn_kit
 from librarium.kit import jsonin
 from librarium.kit.schema import page_params
 from librarium.kit.sorting import natural_sort_key, sort_title
-from librarium.kit.text import like_escape
 from librarium.kit.validate import parse_uuid
-from librarium.models import Book, BookTag, Contributor, Genre, MediaType, Tag
+from librarium.models import Book, Contributor, Genre, MediaType, Tag
 
 MAX_QUERY_BYTES = 500
 REGEX_TIME_LIMIT_MS = 5000
@@ -70,45 +68,31 @@ def _legacy_filter(text: str) -> list[Group]:
     return groups
 
 
-def _starts_with(letter: str) -> ColumnElement[bool]:
-    """Sort title starts with `letter` (`#`: with a digit), as a range on the indexed sort key so the
-    page comes straight off the (library_id, sort_key) index in order."""
-    if letter == "#":
-        return and_(Book.sort_key >= "0", Book.sort_key < ":")
-    prefix = letter.lower()
-    if any(c.isdigit() for c in prefix):  # digits are zero-padded in the sort key
-        return Book.sort_title.like(like_escape(prefix) + "%", escape="\\")
-    return and_(Book.sort_key >= prefix, Book.sort_key < prefix[:-1] + chr(ord(prefix[-1]) + 1))
-
-
-def _where(session: AsyncSession, library_id: uuid.UUID, p: ListParams) -> ColumnElement[bool]:
+def _where(session: AsyncSession, library_id: uuid.UUID, p: ListParams) -> Any:
     if len(p.q.encode()) > MAX_QUERY_BYTES:
         raise BadRequest("query too long")
-    dialect = repo.dialect(session)
-    clauses: list[ColumnElement[bool]] = [Book.library_id == library_id]
     letter = p.letter
     q = p.q.strip()
+    groups: list[Group] = []
+    regex, words = "", ""
     if p.filter.strip():
         groups = _legacy_filter(p.filter)
-        found = filters.title_regex(q, dialect) if q and p.regex else filters.text_match(dialect, q)
-        if found is not None:
-            clauses.append(found)
+        regex, words = (q, "") if q and p.regex else ("", q)
     elif q and p.regex:
-        groups = []
-        clauses.append(filters.title_regex(q, dialect))
+        regex = q
     else:
         groups, extracted = parse(q)
         letter = letter or extracted
-    clauses.append(filters.compile_groups(groups, dialect))
-    if letter and len(letter.encode()) <= 5:
-        clauses.append(_starts_with(letter))
-    if p.tag:
-        tagged = select(BookTag.book_id).join(Tag, Tag.id == BookTag.tag_id)
-        clauses.append(Book.id.in_(tagged.where(func.lower(Tag.name) == p.tag.lower())))
-    if p.type_filter:
-        types = select(MediaType.id).where(func.lower(MediaType.display_name) == p.type_filter.lower())
-        clauses.append(Book.media_type_id.in_(types))
-    return and_(*clauses)
+    return filters.list_condition(
+        repo.dialect(session),
+        library_id,
+        groups,
+        regex=regex,
+        words=words,
+        letter=letter if len(letter.encode()) <= 5 else "",
+        tag=p.tag,
+        media_type=p.type_filter,
+    )
 
 
 async def list_books(session: AsyncSession, library_id: uuid.UUID, reader: uuid.UUID, p: ListParams) -> dict[str, Any]:
@@ -279,5 +263,4 @@ async def refresh_search(session: AsyncSession, contributor_id: uuid.UUID) -> No
 
 
 async def media_type_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
-    stmt = select(Book.media_type_id, func.count()).group_by(Book.media_type_id)
-    return {mt: int(n) for mt, n in (await session.execute(stmt)).all()}
+    return await repo.media_type_counts(session)

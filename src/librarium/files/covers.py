@@ -6,13 +6,13 @@ import os
 import uuid
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.config import Settings
 from librarium.db import unit
 from librarium.errors import NotFound
 from librarium.files import fetch as fetcher
+from librarium.files import repository as repo
 from librarium.files.images import check_image
 from librarium.files.paths import temp_path
 from librarium.models import CoverImage
@@ -25,15 +25,7 @@ def folder(settings: Settings, entity_type: str, entity_id: uuid.UUID) -> Path:
 
 
 async def current(session: AsyncSession, entity_type: str, entity_id: uuid.UUID) -> CoverImage | None:
-    stmt = (
-        select(CoverImage)
-        .where(
-            CoverImage.entity_type == entity_type, CoverImage.entity_id == entity_id, CoverImage.is_primary.is_(True)
-        )
-        .order_by(CoverImage.created_at.desc())
-        .limit(1)
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return await repo.primary_image(session, entity_type, entity_id)
 
 
 async def path_of(
@@ -97,8 +89,7 @@ def _delete_after_commit(session: AsyncSession, files: list[Path]) -> None:
 
 
 async def _all(session: AsyncSession, entity_type: str, entity_id: uuid.UUID) -> list[CoverImage]:
-    stmt = select(CoverImage).where(CoverImage.entity_type == entity_type, CoverImage.entity_id == entity_id)
-    return list((await session.execute(stmt)).scalars())
+    return await repo.images(session, entity_type, entity_id)
 
 
 async def remove(session: AsyncSession, settings: Settings, entity_type: str, entity_id: uuid.UUID) -> None:

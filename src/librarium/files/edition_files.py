@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.config import Settings
@@ -20,7 +19,7 @@ from librarium.files import content, paths
 from librarium.files import repository as repo
 from librarium.files.upload import receive_file
 from librarium.kit.validate import parse_uuid
-from librarium.models import Book, BookContributor, BookEdition, Contributor, EditionFile, StorageLocation
+from librarium.models import Book, BookEdition, Contributor, EditionFile, StorageLocation
 
 
 async def book_of(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> Book:
@@ -53,21 +52,9 @@ def _template(settings: Settings, edition: BookEdition) -> str:
 
 
 async def _template_values(session: AsyncSession, book: Book, edition: BookEdition) -> dict[str, str]:
-    people = (
-        await session.execute(
-            select(Contributor.name, BookContributor.role)
-            .join(Contributor, Contributor.id == BookContributor.contributor_id)
-            .where(BookContributor.book_id == book.id)
-            .order_by(BookContributor.display_order, Contributor.name)
-        )
-    ).all()
+    people = await repo.people_of(session, book.id)
     author = next((n for n, r in people if r.lower() == "author"), people[0][0] if people else "")
-    primary_date = (
-        await session.execute(
-            select(BookEdition.publish_date).where(BookEdition.book_id == book.id, BookEdition.is_primary.is_(True))
-        )
-    ).scalar()
-    published = primary_date or edition.publish_date
+    published = await repo.primary_publish_date(session, book.id) or edition.publish_date
     return {
         "title": book.title,
         "author": author,
@@ -108,16 +95,8 @@ async def for_editions(
     by_id = {e.id: e for e in editions}
     if not by_id:
         return {}
-    rows = (
-        await session.execute(
-            select(EditionFile, StorageLocation.root_path)
-            .outerjoin(StorageLocation, StorageLocation.id == EditionFile.storage_location_id)
-            .where(EditionFile.edition_id.in_(by_id))
-            .order_by(EditionFile.display_order, EditionFile.created_at)
-        )
-    ).all()
     out: dict[uuid.UUID, list[dict[str, Any]]] = {}
-    for row, location_root in rows:
+    for row, location_root in await repo.files_with_roots(session, list(by_id)):
         root = Path(location_root) if location_root else upload_root(settings, by_id[row.edition_id])
         out.setdefault(row.edition_id, []).append(shape(row, root))
     return out

@@ -6,7 +6,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.config import Settings
@@ -32,8 +31,7 @@ def shape(row: StorageLocation) -> dict[str, Any]:
 
 
 async def list_locations(session: AsyncSession, library_id: uuid.UUID) -> list[dict[str, Any]]:
-    stmt = select(StorageLocation).where(StorageLocation.library_id == library_id).order_by(StorageLocation.name)
-    return [shape(r) for r in (await session.execute(stmt)).scalars()]
+    return [shape(r) for r in await repo.locations_of(session, library_id)]
 
 
 def _check(settings: Settings, body: LocationWrite) -> str:

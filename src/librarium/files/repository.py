@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.kit.repository import LibraryScoped
-from librarium.models import Book, BookEdition, Contributor, EditionFile, StorageLocation
+from librarium.models import (
+    Book,
+    BookContributor,
+    BookEdition,
+    Contributor,
+    CoverImage,
+    EditionFile,
+    StorageLocation,
+)
 
 locations = LibraryScoped(StorageLocation)
 # files sit below the catalog (books, editions and contributors list their files), so they look up
@@ -49,3 +58,53 @@ async def editions_without_files(
         .order_by(Book.title, BookEdition.id)
     )
     return [(edition, title) for edition, title in (await session.execute(stmt)).all()]
+
+
+async def locations_of(session: AsyncSession, library_id: uuid.UUID) -> list[StorageLocation]:
+    stmt = select(StorageLocation).where(StorageLocation.library_id == library_id).order_by(StorageLocation.name)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def primary_image(session: AsyncSession, entity_type: str, entity_id: uuid.UUID) -> CoverImage | None:
+    stmt = (
+        select(CoverImage)
+        .where(
+            CoverImage.entity_type == entity_type, CoverImage.entity_id == entity_id, CoverImage.is_primary.is_(True)
+        )
+        .order_by(CoverImage.created_at.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def images(session: AsyncSession, entity_type: str, entity_id: uuid.UUID) -> list[CoverImage]:
+    stmt = select(CoverImage).where(CoverImage.entity_type == entity_type, CoverImage.entity_id == entity_id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def people_of(session: AsyncSession, book_id: uuid.UUID) -> list[tuple[str, str]]:
+    """(name, role) of the book's contributors, in display order."""
+    stmt = (
+        select(Contributor.name, BookContributor.role)
+        .join(Contributor, Contributor.id == BookContributor.contributor_id)
+        .where(BookContributor.book_id == book_id)
+        .order_by(BookContributor.display_order, Contributor.name)
+    )
+    return [(name, role) for name, role in (await session.execute(stmt)).all()]
+
+
+async def primary_publish_date(session: AsyncSession, book_id: uuid.UUID) -> date | None:
+    stmt = select(BookEdition.publish_date).where(BookEdition.book_id == book_id, BookEdition.is_primary.is_(True))
+    found: date | None = (await session.execute(stmt)).scalar()
+    return found
+
+
+async def files_with_roots(session: AsyncSession, edition_ids: list[uuid.UUID]) -> list[tuple[EditionFile, str | None]]:
+    """The editions' files (in display order) with their storage location's root, if any."""
+    stmt = (
+        select(EditionFile, StorageLocation.root_path)
+        .outerjoin(StorageLocation, StorageLocation.id == EditionFile.storage_location_id)
+        .where(EditionFile.edition_id.in_(edition_ids))
+        .order_by(EditionFile.display_order, EditionFile.created_at)
+    )
+    return [(row, root) for row, root in (await session.execute(stmt)).all()]

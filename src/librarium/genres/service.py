@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.errors import Conflict, NotFound
+from librarium.genres import repository as repo
 from librarium.kit.validate import required_text
 from librarium.models import Genre
 
 
 async def list_all(session: AsyncSession) -> list[Genre]:
-    return list((await session.execute(select(Genre).order_by(Genre.name_lower, Genre.name))).scalars())
+    return await repo.all_genres(session)
 
 
 def _clean(name: str) -> str:
@@ -22,8 +22,7 @@ def _clean(name: str) -> str:
 
 
 async def _taken(session: AsyncSession, name: str, except_id: uuid.UUID | None = None) -> bool:
-    stmt = select(Genre.id).where(Genre.name_lower == name.lower())
-    found = (await session.execute(stmt)).scalar_one_or_none()
+    found = await repo.id_named(session, name)
     return found is not None and found != except_id
 
 

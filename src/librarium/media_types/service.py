@@ -6,12 +6,12 @@ import re
 import uuid
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books import service as books
 from librarium.errors import BadRequest, Conflict, NotFound
+from librarium.media_types import repository as repo
 from librarium.media_types.schemas import MediaTypeCreate, MediaTypeUpdate
 from librarium.models import MediaType
 
@@ -34,7 +34,7 @@ async def book_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
 
 
 async def list_all(session: AsyncSession) -> list[dict[str, Any]]:
-    rows = (await session.execute(select(MediaType).order_by(MediaType.display_name))).scalars()
+    rows = await repo.all_media_types(session)
     counts = await book_counts(session)
     return [_row(m, counts.get(m.id, 0)) for m in rows]
 
@@ -56,7 +56,7 @@ async def create(session: AsyncSession, body: MediaTypeCreate) -> dict[str, Any]
         raise BadRequest("name must be a lower-case key of letters, digits, '_' or '-' (at most 64)")
     display_name = _display_name(body.display_name)
     conflict = Conflict("a media type with that name already exists")
-    if (await session.execute(select(MediaType.id).where(MediaType.name == name))).first():
+    if await repo.name_taken(session, name):
         raise conflict
     media_type = MediaType(name=name, display_name=display_name, description=body.description or None)
     session.add(media_type)
