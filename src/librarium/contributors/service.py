@@ -6,19 +6,18 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books import service as books
+from librarium.contributors import repository as repo
 from librarium.contributors.schemas import ContributorPatch
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.kit import dates
 from librarium.kit.schema import MAX_PAGE
 from librarium.kit.sorting import derive_sort_name, natural_sort_key
-from librarium.kit.text import like_escape
 from librarium.kit.validate import required_text
-from librarium.models import Book, BookContributor, BookEdition, Contributor, ContributorWork, CoverImage
+from librarium.models import Contributor, ContributorWork
 
 
 def _midnight(value: date | None) -> str | None:
@@ -33,21 +32,13 @@ def _photo_url(contributor: Contributor, has_photo: bool) -> str | None:
 
 
 async def _with_photo(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    if not ids:
-        return set()
-    stmt = select(CoverImage.entity_id).where(CoverImage.entity_type == "contributor", CoverImage.entity_id.in_(ids))
-    return set((await session.execute(stmt)).scalars())
-
-
-def _contains(q: str) -> Any:
-    return Contributor.name_lower.like(f"%{like_escape(q.lower())}%", escape="\\")
+    return await repo.with_photo(session, ids)
 
 
 async def search(session: AsyncSession, q: str) -> list[dict[str, Any]]:
     if len(q.encode()) < 2:
         return []
-    stmt = select(Contributor.id, Contributor.name).where(_contains(q)).order_by(Contributor.name).limit(10)
-    return [{"id": i, "name": n} for i, n in (await session.execute(stmt)).all()]
+    return [{"id": i, "name": n} for i, n in await repo.named_like(session, q)]
 
 
 def _check_name(name: str) -> str:
@@ -85,27 +76,16 @@ async def library_page(
 ) -> dict[str, Any]:
     page = min(max(page, 1), MAX_PAGE)
     per_page = 25 if per_page <= 0 else min(per_page, 200)  # upstream clamps here rather than resetting
-    count = func.count(distinct(Book.id)).label("book_count")
-    stmt = (
-        select(Contributor, count)
-        .join(BookContributor, BookContributor.contributor_id == Contributor.id)
-        .join(Book, and_(Book.id == BookContributor.book_id, Book.library_id == library_id))
-        .group_by(Contributor.id)
+    rows, total = await repo.library_page(
+        session,
+        library_id,
+        q=q,
+        letter=letter,
+        sort=sort,
+        descending=sort_dir.lower() == "desc",
+        offset=(page - 1) * per_page,
+        limit=per_page,
     )
-    if q:
-        stmt = stmt.where(_contains(q))
-    if letter:
-        stmt = stmt.where(func.upper(func.substr(Contributor.name, 1, 1)) == letter.upper()[:1])
-    descending = sort_dir.lower() == "desc"
-    if sort == "sort_name":
-        key: Any = func.lower(case((Contributor.sort_name == "", Contributor.name), else_=Contributor.sort_name))
-    elif sort == "book_count":
-        key = count
-    else:
-        key = Contributor.name_lower
-    stmt = stmt.order_by(key.desc() if descending else key.asc(), Contributor.name_lower, Contributor.id)
-    total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
-    rows = (await session.execute(stmt.offset((page - 1) * per_page).limit(per_page))).all()
     photos = await _with_photo(session, [c.id for c, _ in rows])
     items = [
         {
@@ -125,14 +105,7 @@ async def library_page(
 
 
 async def library_letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
-    head = func.upper(func.substr(Contributor.name, 1, 1))
-    in_library = exists().where(
-        BookContributor.contributor_id == Contributor.id,
-        Book.id == BookContributor.book_id,
-        Book.library_id == library_id,
-    )
-    stmt = select(head).where(in_library, head >= "A", head <= "Z").distinct().order_by(head)
-    return list((await session.execute(stmt)).scalars())
+    return await repo.library_letters(session, library_id)
 
 
 def detail_shape(contributor: Contributor, has_photo: bool) -> dict[str, Any]:
@@ -154,20 +127,12 @@ def detail_shape(contributor: Contributor, has_photo: bool) -> dict[str, Any]:
 
 
 async def _works(session: AsyncSession, library_id: uuid.UUID, contributor_id: uuid.UUID) -> list[dict[str, Any]]:
-    stmt = select(ContributorWork).where(
-        ContributorWork.contributor_id == contributor_id, ContributorWork.deleted_at.is_(None)
-    )
-    works = list((await session.execute(stmt)).scalars())
+    works = await repo.works(session, contributor_id)
     works.sort(key=lambda w: (w.publish_year is None, w.publish_year or 0, w.title))
     isbns = {w.isbn_13 for w in works if w.isbn_13} | {w.isbn_10 for w in works if w.isbn_10}
     owned: dict[str, uuid.UUID | None] = {}
     if isbns:
-        rows = await session.execute(
-            select(BookEdition.isbn_13, BookEdition.isbn_10, BookEdition.book_id)
-            .join(Book, Book.id == BookEdition.book_id)
-            .where(Book.library_id == library_id, or_(BookEdition.isbn_13.in_(isbns), BookEdition.isbn_10.in_(isbns)))
-        )
-        for i13, i10, book_id in rows.all():
+        for i13, i10, book_id in await repo.editions_with_isbns(session, library_id, isbns):
             for code in (i13, i10):
                 if code:
                     owned.setdefault(code, book_id)
@@ -196,13 +161,8 @@ async def library_detail(
     session: AsyncSession, library_id: uuid.UUID, contributor_id: uuid.UUID, reader: uuid.UUID
 ) -> dict[str, Any]:
     contributor = await get(session, contributor_id)
-    stmt = (
-        select(Book.id, Book.title)
-        .join(BookContributor, BookContributor.book_id == Book.id)
-        .where(BookContributor.contributor_id == contributor_id, Book.library_id == library_id)
-        .distinct()
-    )
-    rows = sorted((await session.execute(stmt)).all(), key=lambda r: (natural_sort_key(r[1]), str(r[0])))
+    found = await repo.books_in_library(session, library_id, contributor_id)
+    rows = sorted(found, key=lambda r: (natural_sort_key(r[1]), str(r[0])))
     detail = detail_shape(contributor, bool(await _with_photo(session, [contributor.id])))
     detail["works"] = await _works(session, library_id, contributor_id)
     detail["books"] = await books.books_of(session, [r[0] for r in rows], reader)
@@ -254,8 +214,7 @@ async def patch(session: AsyncSession, contributor_id: uuid.UUID, body: Contribu
 
 async def delete(session: AsyncSession, contributor_id: uuid.UUID) -> None:
     contributor = await get(session, contributor_id)
-    used = (await session.execute(select(exists().where(BookContributor.contributor_id == contributor_id)))).scalar()
-    if used:
+    if await repo.has_books(session, contributor_id):
         raise Conflict("contributor still has books")
     await session.delete(contributor)
     await session.flush()

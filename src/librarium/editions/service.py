@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.db.base import utcnow
@@ -77,11 +76,7 @@ async def _link_narrator(session: AsyncSession, edition: BookEdition) -> None:
         return
     link = await session.get(BookContributor, (edition.book_id, edition.narrator_contributor_id, "narrator"))
     if link is None:
-        top = (
-            await session.execute(
-                select(func.max(BookContributor.display_order)).where(BookContributor.book_id == edition.book_id)
-            )
-        ).scalar()
+        top = await repo.last_contributor_order(session, edition.book_id)
         session.add(
             BookContributor(
                 book_id=edition.book_id,
@@ -97,23 +92,11 @@ async def _settle_primary(session: AsyncSession, book_id: uuid.UUID, primary: Bo
     """Exactly one primary edition per book (upstream allows any number): `primary` wins when given;
     otherwise the oldest edition is promoted if none is primary."""
     if primary is not None:
-        await session.execute(
-            update(BookEdition)
-            .where(BookEdition.book_id == book_id, BookEdition.id != primary.id, BookEdition.is_primary.is_(True))
-            .values(is_primary=False)
-        )
+        await repo.demote_primaries(session, book_id, except_id=primary.id)
         primary.is_primary = True
         await session.flush()
         return
-    rows = list(
-        (
-            await session.execute(
-                select(BookEdition)
-                .where(BookEdition.book_id == book_id)
-                .order_by(BookEdition.created_at, BookEdition.id)
-            )
-        ).scalars()
-    )
+    rows = await repo.editions_oldest_first(session, book_id)
     if rows and not any(e.is_primary for e in rows):
         rows[0].is_primary = True
         await session.flush()
@@ -163,17 +146,11 @@ async def _narrator_name(session: AsyncSession, edition: BookEdition) -> str:
 
 
 async def list_for_book(session: AsyncSession, book: Book) -> list[dict[str, Any]]:
-    stmt = (
-        select(BookEdition, Contributor.name)
-        .outerjoin(Contributor, Contributor.id == BookEdition.narrator_contributor_id)
-        .where(BookEdition.book_id == book.id)
-        .order_by(BookEdition.is_primary.desc(), BookEdition.created_at, BookEdition.id)
-    )
-    return [shape(e, name or "") for e, name in (await session.execute(stmt)).all()]
+    return [shape(e, name or "") for e, name in await repo.with_narrators(session, book.id)]
 
 
 async def editions_of(session: AsyncSession, book: Book) -> list[BookEdition]:
-    return list((await session.execute(select(BookEdition).where(BookEdition.book_id == book.id))).scalars())
+    return await repo.editions_oldest_first(session, book.id)
 
 
 async def create(session: AsyncSession, book: Book, body: EditionWrite) -> dict[str, Any]:
@@ -218,14 +195,7 @@ async def update_edition(
 
 async def _promote_other(session: AsyncSession, book_id: uuid.UUID, demoted: BookEdition) -> None:
     """The primary was switched off: the oldest other edition takes over (a lone edition stays primary)."""
-    other = (
-        await session.execute(
-            select(BookEdition)
-            .where(BookEdition.book_id == book_id, BookEdition.id != demoted.id)
-            .order_by(BookEdition.created_at, BookEdition.id)
-            .limit(1)
-        )
-    ).scalar_one_or_none()
+    other = next((e for e in await repo.editions_oldest_first(session, book_id) if e.id != demoted.id), None)
     await _settle_primary(session, book_id, other or demoted)
 
 
@@ -258,10 +228,7 @@ def interaction_shape(row: UserBookInteraction) -> dict[str, Any]:
 
 
 async def _interaction(session: AsyncSession, user_id: uuid.UUID, edition_id: uuid.UUID) -> UserBookInteraction | None:
-    stmt = select(UserBookInteraction).where(
-        UserBookInteraction.user_id == user_id, UserBookInteraction.book_edition_id == edition_id
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return await repo.interaction(session, user_id, edition_id)
 
 
 async def my_interaction(session: AsyncSession, book: Book, edition_id: uuid.UUID, user_id: uuid.UUID) -> Any:
