@@ -7,14 +7,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books import service as books
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, NotFound
 from librarium.kit.validate import parse_uuid, required_text
-from librarium.models import Book, BookSeries, MediaType, Series, SeriesTag, SeriesVolume
+from librarium.models import BookSeries, Series, SeriesTag
 from librarium.series import matching
 from librarium.series import repository as repo
 from librarium.series.schemas import BulkCreate, Match, SeriesWrite
@@ -27,19 +26,10 @@ async def _shape(session: AsyncSession, rows: list[Series]) -> list[dict[str, An
     ids = [s.id for s in rows]
     if not ids:
         return []
-    count_stmt = (
-        select(BookSeries.series_id, func.count()).where(BookSeries.series_id.in_(ids)).group_by(BookSeries.series_id)
-    )
-    counts = {sid: n for sid, n in (await session.execute(count_stmt)).all()}
+    counts = await repo.book_counts(session, ids)
     today = datetime.now(UTC).date()
     releases: dict[uuid.UUID, list[Any]] = {}
-    for sid, released in (
-        await session.execute(
-            select(SeriesVolume.series_id, SeriesVolume.release_date).where(
-                SeriesVolume.series_id.in_(ids), SeriesVolume.release_date.is_not(None)
-            )
-        )
-    ).all():
+    for sid, released in await repo.release_dates(session, ids):
         releases.setdefault(sid, []).append(released)
     tag_refs = await tags.refs(session, SeriesTag, "series_id", ids)
     out = []
@@ -73,13 +63,8 @@ async def _shape(session: AsyncSession, rows: list[Series]) -> list[dict[str, An
 
 
 async def list_series(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[dict[str, Any]]:
-    stmt = select(Series).where(Series.library_id == library_id)
-    if search:
-        stmt = stmt.where(func.lower(Series.name).contains(search.lower(), autoescape=True))
-    if tag:
-        stmt = stmt.where(tags.has_tag_named(SeriesTag, "series_id", Series.id, tag))
-    rows = list((await session.execute(stmt.order_by(func.lower(Series.name), Series.id))).scalars())
-    return await _shape(session, rows)
+    tagged = tags.has_tag_named(SeriesTag, "series_id", Series.id, tag) if tag else None
+    return await _shape(session, await repo.in_library(session, library_id, search, tagged))
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> Series:
@@ -152,7 +137,7 @@ def _position(value: float) -> Decimal:
 
 
 async def _upsert(session: AsyncSession, series_id: uuid.UUID, book_id: uuid.UUID, position: Decimal) -> None:
-    link = await session.get(BookSeries, (book_id, series_id))
+    link = await repo.link(session, book_id, series_id)
     if link is None:
         session.add(BookSeries(book_id=book_id, series_id=series_id, position=position))
     else:
@@ -172,7 +157,7 @@ async def set_book(
 
 async def remove_book(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID, book_id: uuid.UUID) -> None:
     await get(session, library_id, series_id)
-    link = await session.get(BookSeries, (book_id, series_id))
+    link = await repo.link(session, book_id, series_id)
     if link is None:
         raise NotFound("book not in series")
     await session.delete(link)
@@ -181,15 +166,7 @@ async def remove_book(session: AsyncSession, library_id: uuid.UUID, series_id: u
 
 async def entries(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> list[dict[str, Any]]:
     await get(session, library_id, series_id)
-    rows = (
-        await session.execute(
-            select(BookSeries.position, Book.id, Book.title, Book.subtitle, MediaType.display_name)
-            .join(Book, Book.id == BookSeries.book_id)
-            .join(MediaType, MediaType.id == Book.media_type_id)
-            .where(BookSeries.series_id == series_id)
-            .order_by(BookSeries.position, Book.sort_key)
-        )
-    ).all()
+    rows = await repo.entries(session, series_id)
     people = await books.contributors_of(session, [r[1] for r in rows])
     return [
         {
@@ -206,22 +183,13 @@ async def entries(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.
 
 async def of_book(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> list[dict[str, Any]]:
     await books.get(session, library_id, book_id)
-    rows = await session.execute(
-        select(Series.id, Series.name, BookSeries.position)
-        .join(BookSeries, BookSeries.series_id == Series.id)
-        .where(BookSeries.book_id == book_id, Series.library_id == library_id)
-        .order_by(BookSeries.position, Series.name)
-    )
-    return [{"series_id": i, "series_name": n, "position": float(p)} for i, n, p in rows.all()]
+    rows = await repo.of_book(session, library_id, book_id)
+    return [{"series_id": i, "series_name": n, "position": float(p)} for i, n, p in rows]
 
 
 async def volumes(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> list[dict[str, Any]]:
     await get(session, library_id, series_id)
-    rows = (
-        await session.execute(
-            select(SeriesVolume).where(SeriesVolume.series_id == series_id).order_by(SeriesVolume.position)
-        )
-    ).scalars()
+    rows = await repo.volumes(session, series_id)
     return [
         {
             "id": v.id,
@@ -243,15 +211,7 @@ async def volumes(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.
 
 async def suggest(session: AsyncSession, library_id: uuid.UUID, media_types: list[str] | None) -> list[dict[str, Any]]:
     names = DEFAULT_SUGGEST_TYPES if media_types is None else media_types
-    in_series = select(BookSeries.book_id)
-    rows = (
-        await session.execute(
-            select(Book.id, Book.title, Book.subtitle, Book.created_at)
-            .join(MediaType, MediaType.id == Book.media_type_id)
-            .where(Book.library_id == library_id, MediaType.name.in_(names), Book.id.not_in(in_series))
-            .order_by(Book.sort_key, Book.id)
-        )
-    ).all()
+    rows = await repo.unseried_of_types(session, library_id, names)
     covered = await books.covered(session, [r[0] for r in rows])
     found = matching.suggest(
         [
@@ -282,14 +242,7 @@ def _cover(library_id: uuid.UUID, book_id: uuid.UUID, stamp: datetime) -> str:
 
 async def match_candidates(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> list[dict[str, Any]]:
     series = await get(session, library_id, series_id)
-    members = select(BookSeries.book_id).where(BookSeries.series_id == series.id)
-    rows = (
-        await session.execute(
-            select(Book.id, Book.title, Book.subtitle)
-            .where(Book.library_id == library_id, Book.id.not_in(members))
-            .order_by(Book.sort_key, Book.id)
-        )
-    ).all()
+    rows = await repo.books_outside(session, library_id, series.id)
     matched: list[dict[str, Any]] = []
     for book_id, title, subtitle in rows:
         position = matching.match_title_to_series(title, series.name)
@@ -307,14 +260,8 @@ async def _other_series(
 ) -> dict[uuid.UUID, list[dict[str, Any]]]:
     if not book_ids:
         return {}
-    rows = await session.execute(
-        select(BookSeries.book_id, Series.id, Series.name, BookSeries.position)
-        .join(Series, Series.id == BookSeries.series_id)
-        .where(BookSeries.book_id.in_(book_ids), Series.id != exclude)
-        .order_by(Series.name)
-    )
     out: dict[uuid.UUID, list[dict[str, Any]]] = {}
-    for book_id, sid, name, position in rows.all():
+    for book_id, sid, name, position in await repo.other_series(session, book_ids, exclude):
         out.setdefault(book_id, []).append({"series_id": sid, "series_name": name, "position": float(position)})
     return out
 
@@ -325,9 +272,7 @@ async def _checked_matches(
     """Validate every (book, position) before writing any: upstream applies rows until one fails."""
     parsed = [(parse_uuid(m.book_id, f"invalid book_id: {m.book_id}"), _position(m.position)) for m in matches]
     wanted = {b for b, _ in parsed}
-    found = set(
-        (await session.execute(select(Book.id).where(Book.id.in_(wanted), Book.library_id == library_id))).scalars()
-    ) if wanted else set()  # fmt: skip
+    found = await repo.books.existing_ids(session, library_id, wanted)
     missing = [b for b in wanted if b not in found]
     if missing:
         raise NotFound(f"book not found: {missing[0]}")
