@@ -1,6 +1,7 @@
 """The layering rules of ARCHITECTURE.md §4 that a machine can check, run by `make lint`.
 
-* routers (`router.py`) never import sqlalchemy: SQL lives in repositories;
+* routers (`router.py`) never import sqlalchemy, and services (`service.py`) import only its session type and
+  exceptions (`sqlalchemy.ext.asyncio`, `sqlalchemy.exc`): SQL lives in repositories;
 * services (`service.py`) and repositories never import fastapi or starlette: they run in jobs and the CLI too;
 * nothing outside `librarium/calibre/` imports it except `app.py`;
 * no module imports another domain's `repository`: it calls that domain's service;
@@ -39,6 +40,9 @@ def violations(path: Path) -> list[str]:
         top = module.split(".")[0]
         if path.name == "router.py" and top == "sqlalchemy":
             out.append(f"{where}: a router imports sqlalchemy ({module})")
+        session_only = module.startswith(("sqlalchemy.ext.asyncio", "sqlalchemy.exc"))
+        if path.name == "service.py" and top == "sqlalchemy" and not session_only:
+            out.append(f"{where}: a service builds SQL ({module}); move it to the repository")
         if path.name in ("service.py", "repository.py") and top in ("fastapi", "starlette"):
             out.append(f"{where}: a {path.stem} imports {top} ({module})")
         if module.startswith("librarium.calibre") and domain != "calibre" and relative != Path("app.py"):

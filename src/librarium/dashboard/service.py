@@ -8,20 +8,10 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books import service as books
-from librarium.models import (
-    Book,
-    BookEdition,
-    BookSeries,
-    Library,
-    LibraryMembership,
-    MediaType,
-    Series,
-    UserBookInteraction,
-)
+from librarium.dashboard import repository as repo
 
 DEFAULT_PICK_TYPES = ["novel", "light_novel", "non_fiction"]
 _PRIORITY = {"read": 1, "reading": 2, "did_not_finish": 3}
@@ -29,10 +19,6 @@ _PRIORITY = {"read": 1, "reading": 2, "did_not_finish": 3}
 
 def _stamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
-
-
-def _member_libraries(user_id: uuid.UUID) -> Any:
-    return select(LibraryMembership.library_id).where(LibraryMembership.user_id == user_id)
 
 
 async def _authors(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -47,11 +33,7 @@ async def _cards(
     """book_id -> {book_id, library_id, library_name, title, cover_url, authors}."""
     if not ids:
         return {}
-    rows = (
-        await session.execute(
-            select(Book, Library.name).join(Library, Library.id == Book.library_id).where(Book.id.in_(ids))
-        )
-    ).all()
+    rows = await repo.books_with_library_names(session, ids)
     covered = await books.covered(session, ids)
     authors = await _authors(session, ids)
     out = {}
@@ -71,20 +53,7 @@ async def _cards(
 
 async def _interactions(session: AsyncSession, user_id: uuid.UUID) -> list[Any]:
     """The caller's reading records on books of libraries they belong to."""
-    stmt = (
-        select(
-            BookEdition.book_id,
-            UserBookInteraction.read_status,
-            UserBookInteraction.rating,
-            UserBookInteraction.is_favorite,
-            UserBookInteraction.date_finished,
-            UserBookInteraction.updated_at,
-        )
-        .join(UserBookInteraction, UserBookInteraction.book_edition_id == BookEdition.id)
-        .join(Book, Book.id == BookEdition.book_id)
-        .where(UserBookInteraction.user_id == user_id, Book.library_id.in_(_member_libraries(user_id)))
-    )
-    return list((await session.execute(stmt)).all())
+    return await repo.interactions(session, user_id)
 
 
 def _statuses(rows: list[Any]) -> dict[uuid.UUID, str]:
@@ -107,13 +76,7 @@ async def currently_reading(session: AsyncSession, user_id: uuid.UUID) -> list[d
 
 
 async def recently_added(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
-    stmt = (
-        select(Book.id)
-        .where(Book.library_id.in_(_member_libraries(user_id)))
-        .order_by(Book.created_at.desc(), Book.id)
-        .limit(24)
-    )
-    ids = list((await session.execute(stmt)).scalars())
+    ids = await repo.newest_book_ids(session, user_id, 24)
     cards = await _cards(session, ids, version="created")
     statuses = _statuses(await _interactions(session, user_id))
     return [cards[b] | {"read_status": statuses.get(b, "")} for b in ids if b in cards]
@@ -125,14 +88,7 @@ async def picks_of_the_day(
     names = media_types or DEFAULT_PICK_TYPES
     seen = [b for b, s in _statuses(await _interactions(session, user_id)).items() if s in _PRIORITY]
     today = datetime.now(UTC).date().isoformat()
-    stmt = (
-        select(Book.id)
-        .join(MediaType, MediaType.id == Book.media_type_id)
-        .where(Book.library_id.in_(_member_libraries(user_id)), MediaType.name.in_(names), Book.id.not_in(seen))
-        .order_by(func.md5(cast(Book.id, String) + today))  # a different, stable order every day
-        .limit(24)
-    )
-    ids = list((await session.execute(stmt)).scalars())
+    ids = await repo.daily_picks(session, user_id, names, seen, today, 24)  # a new, stable order every day
     cards = await _cards(session, ids)
     return [cards[b] | {"read_status": ""} for b in ids if b in cards]
 
@@ -168,15 +124,7 @@ async def continue_series(session: AsyncSession, user_id: uuid.UUID) -> list[dic
     read = {b for b, s in statuses.items() if s == "read"}
     if not read:
         return []
-    with_read = select(BookSeries.series_id).where(BookSeries.book_id.in_(read))
-    rows = (
-        await session.execute(
-            select(Series.id, Series.name, BookSeries.book_id, BookSeries.position)
-            .join(BookSeries, BookSeries.series_id == Series.id)
-            .where(Series.id.in_(with_read), Series.library_id.in_(_member_libraries(user_id)))
-            .order_by(BookSeries.position)
-        )
-    ).all()
+    rows = await repo.series_entries_with(session, user_id, read)
     by_series: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for row in rows:
         by_series[row.id].append(row)
@@ -206,11 +154,8 @@ async def continue_series(session: AsyncSession, user_id: uuid.UUID) -> list[dic
 async def stats(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
     now = datetime.now(UTC)
     start_of_year = datetime(now.year, 1, 1, tzinfo=UTC)
-    in_mine = Book.library_id.in_(_member_libraries(user_id))
-    total = (await session.execute(select(func.count()).select_from(Book).where(in_mine))).scalar_one()
-    added = (
-        await session.execute(select(func.count()).select_from(Book).where(in_mine, Book.created_at >= start_of_year))
-    ).scalar_one()
+    total = await repo.book_count(session, user_id)
+    added = await repo.book_count(session, user_id, since=start_of_year)
     rows = await _interactions(session, user_id)
     statuses = _statuses(rows)
     finished: dict[uuid.UUID, datetime] = {}
