@@ -1,58 +1,23 @@
 """End to end: `librarium serve` as a real process on a free port, signed into over HTTP."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import httpx
 import pytest
 
-BIN = Path(sys.executable).with_name("librarium")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.fixtures.server import serve
 
 
 @pytest.fixture
 def server(tmp_path, database_url):
-    if not BIN.exists():
-        pytest.skip("console script not installed")
-    port = _free_port()
-    env = os.environ | {
+    env = {
         "LIBRARIUM_DATA_DIR": str(tmp_path / "data"),
         "LIBRARIUM_DATABASE_URL": database_url,
         "LIBRARIUM_ARGON2_MEMORY_KIB": "1024",
         "LIBRARIUM_LOG_LEVEL": "warning",
+        "LIBRARIUM_JWT_SECRET": "",  # unset: the server generates and stores one
+        "JWT_SECRET": "",
     }
-    env.pop("LIBRARIUM_JWT_SECRET", None)
-    env.pop("JWT_SECRET", None)
-    proc = subprocess.Popen(
-        [str(BIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            proc.kill()
-            pytest.fail("server did not start: " + proc.stdout.read().decode(errors="replace"))
+    with serve(env, tmp_path / "server.log") as base:
         yield base, tmp_path / "data"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 def test_sign_in_over_http(server):

@@ -8,13 +8,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.test_e2e import _free_port
+from tests.fixtures.server import serve
 
 BIN = Path(sys.executable).parent
 EXAMPLES = os.environ.get("LIBRARIUM_SCHEMATHESIS_EXAMPLES", "6")
@@ -25,8 +24,7 @@ pytestmark = pytest.mark.once  # conftest: run on the first backend only
 
 @pytest.fixture
 def server(tmp_path, database_url):
-    port = _free_port()
-    env = os.environ | {
+    env = {
         "LIBRARIUM_DATA_DIR": str(tmp_path / "data"),
         "LIBRARIUM_DATABASE_URL": f"sqlite:///{tmp_path / 'st.db'}",
         "LIBRARIUM_ARGON2_MEMORY_KIB": "1024",
@@ -35,23 +33,8 @@ def server(tmp_path, database_url):
         "LIBRARIUM_LOG_LEVEL": "error",
         "LIBRARIUM_WORKER": "false",
     }
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen([str(BIN / "librarium"), "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(base + "/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None:
-                    break
-                time.sleep(0.1)
+    with serve(env, tmp_path / "server.log") as base:
         yield base, tmp_path
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-        log.close()
 
 
 def test_no_request_answers_5xx_and_successes_match_their_schemas(server):

@@ -4,16 +4,12 @@ from LIBRARIUM_WEB_DIR, and — in a real headless Chromium — that client's sc
 import os
 import re
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from librarium.web import inline_script_hashes
-from tests.test_e2e import _free_port
+from tests.fixtures.server import serve
 
 WEBAPP = Path(__file__).parent / "fixtures" / "webapp"
 HTML = {"Accept": "text/html,application/xhtml+xml"}
@@ -88,75 +84,41 @@ def test_the_client_runs_in_a_real_browser(tmp_path, database_url):
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    env = os.environ | {
+    env = {
         "LIBRARIUM_DATA_DIR": str(tmp_path / "data"),
         "LIBRARIUM_DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
         "LIBRARIUM_WEB_DIR": str(WEBAPP),
         "LIBRARIUM_LOG_LEVEL": "warning",
         "LIBRARIUM_WORKER": "false",
     }
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("librarium")), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
     problems: list[str] = []
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(base + "/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=browser_path,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"],
-            )
-            page = browser.new_page()
-            page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.goto(base + "/libraries/some-id/books")  # a client-side route, loaded as on a hard refresh
-            page.wait_for_selector("#status[data-state=done]", timeout=30_000)
-            status = page.inner_text("#status")
-            inline = page.evaluate("document.documentElement.dataset.inline")
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
+    with serve(env, tmp_path / "server.log") as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=browser_path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"],
+        )
+        page = browser.new_page()
+        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.goto(base + "/libraries/some-id/books")  # a client-side route, loaded as on a hard refresh
+        page.wait_for_selector("#status[data-state=done]", timeout=30_000)
+        status = page.inner_text("#status")
+        inline = page.evaluate("document.documentElement.dataset.inline")
+        browser.close()
     assert (status, inline) == ("Initialized: false", "ran")  # the inline script is allowed by its hash
     assert problems == []  # no CSP violation, no failed request
 
 
 @pytest.mark.once
 def test_serve_tells_a_newcomer_where_it_is_and_what_is_left(tmp_path, database_url):
-    port = _free_port()
-    env = os.environ | {
+    env = {
         "LIBRARIUM_DATA_DIR": str(tmp_path / "data"),
         "LIBRARIUM_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}",
         "LIBRARIUM_WORKER": "false",
     }
     log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [str(Path(sys.executable).with_name("librarium")), "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=out,
-        )
-        try:
-            for _ in range(300):
-                try:
-                    httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-        finally:
-            server.terminate()
-            server.wait(timeout=15)
+    with serve(env, log) as base:
+        port = base.rsplit(":", 1)[1]
     text = log.read_text()
     assert f"is serving http://127.0.0.1:{port}/" in text, text
     assert "No administrator yet" in text and "librarium create-admin" in text, text
