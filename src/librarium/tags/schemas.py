@@ -16,10 +16,12 @@ class TagCreate(Body):
 
 
 class TagRead(Read):
+    """Built from the Tag row itself (one source of truth); a missing colour is "" on the wire."""
+
     id: uuid.UUID
     library_id: uuid.UUID
     name: str
-    color: str
+    color: Str
     created_at: datetime
 
 

@@ -16,18 +16,8 @@ from librarium.tags import repository as repo
 _DUPLICATE = "a tag with that name already exists in this library"
 
 
-def shape(tag: Tag) -> dict[str, Any]:
-    return {
-        "id": tag.id,
-        "library_id": tag.library_id,
-        "name": tag.name,
-        "color": tag.color or "",
-        "created_at": tag.created_at,
-    }
-
-
-async def list_tags(session: AsyncSession, library_id: uuid.UUID) -> list[dict[str, Any]]:
-    return [shape(t) for t in await repo.in_library(session, library_id)]
+async def list_tags(session: AsyncSession, library_id: uuid.UUID) -> list[Tag]:
+    return await repo.in_library(session, library_id)
 
 
 def _clean(name: str, color: str) -> tuple[str, str | None]:
@@ -50,16 +40,14 @@ async def _save(session: AsyncSession) -> None:
         raise Conflict(_DUPLICATE) from exc
 
 
-async def create(
-    session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, name: str, color: str
-) -> dict[str, Any]:
+async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, name: str, color: str) -> Tag:
     name, color_value = _clean(name, color)
     if await _taken(session, library_id, name, None):
         raise Conflict(_DUPLICATE)
     tag = Tag(library_id=library_id, name=name, color=color_value, created_by=user_id)
     session.add(tag)
     await _save(session)
-    return shape(tag)
+    return tag
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, tag_id: uuid.UUID) -> Tag:
@@ -69,16 +57,14 @@ async def get(session: AsyncSession, library_id: uuid.UUID, tag_id: uuid.UUID) -
     return tag
 
 
-async def update(
-    session: AsyncSession, library_id: uuid.UUID, tag_id: uuid.UUID, name: str, color: str
-) -> dict[str, Any]:
+async def update(session: AsyncSession, library_id: uuid.UUID, tag_id: uuid.UUID, name: str, color: str) -> Tag:
     name, color_value = _clean(name, color)
     tag = await get(session, library_id, tag_id)
     if await _taken(session, library_id, name, tag.id):
         raise Conflict(_DUPLICATE)
     tag.name, tag.color = name, color_value
     await _save(session)
-    return shape(tag)
+    return tag
 
 
 async def delete(session: AsyncSession, library_id: uuid.UUID, tag_id: uuid.UUID) -> None:
