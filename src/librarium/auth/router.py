@@ -19,7 +19,7 @@ from librarium.auth.schemas import (
     UserCreate,
     UserRead,
 )
-from librarium.kit.routing import api_router, ok
+from librarium.kit.routing import api_router
 from librarium.kit.schema import Envelope, Message
 
 router = api_router()
@@ -30,58 +30,62 @@ def _client(request: Request) -> str:
 
 
 @router.get("/setup/status", tags=["setup"], response_model=Envelope[SetupStatus])
-async def setup_status(session: Session) -> Any:
-    return ok(SetupStatus(initialized=await service.is_initialized(session)))
+async def setup_status(session: Session) -> Envelope[SetupStatus]:
+    return Envelope(data=SetupStatus(initialized=await service.is_initialized(session)))
 
 
 @router.post("/setup/admin", tags=["setup"], status_code=201, response_model=Envelope[TokenRead])
-async def setup_admin(body: UserCreate, session: Session, ctx: AuthCtx) -> Any:
-    return ok(await service.setup_admin(session, ctx, body))
+async def setup_admin(body: UserCreate, session: Session, ctx: AuthCtx) -> Envelope[TokenRead]:
+    return Envelope(data=await service.setup_admin(session, ctx, body))
 
 
 @router.post("/auth/register", tags=["auth"], status_code=201, response_model=Envelope[TokenRead])
-async def register(body: UserCreate, session: Session, ctx: AuthCtx) -> Any:
-    return ok(await service.register(session, ctx, body))
+async def register(body: UserCreate, session: Session, ctx: AuthCtx) -> Envelope[TokenRead]:
+    return Envelope(data=await service.register(session, ctx, body))
 
 
 @router.post("/auth/login", tags=["auth"], response_model=Envelope[TokenRead])
-async def login(body: LoginRequest, request: Request, session: Session, ctx: AuthCtx) -> Any:
-    return ok(await service.login(session, ctx, body, _client(request)))
+async def login(body: LoginRequest, request: Request, session: Session, ctx: AuthCtx) -> Envelope[TokenRead]:
+    return Envelope(data=await service.login(session, ctx, body, _client(request)))
 
 
 @router.post("/auth/refresh", tags=["auth"], response_model=Envelope[TokenRead])
-async def refresh(body: RefreshRequest, session: Session, ctx: AuthCtx) -> Any:
-    return ok(await service.refresh(session, ctx, body.refresh_token))
+async def refresh(body: RefreshRequest, session: Session, ctx: AuthCtx) -> Envelope[TokenRead]:
+    return Envelope(data=await service.refresh(session, ctx, body.refresh_token))
 
 
 @router.post("/auth/logout", tags=["auth"], response_model=Envelope[Message])
-async def logout(caller: CurrentCaller, session: Session) -> Any:
+async def logout(caller: CurrentCaller, session: Session) -> Envelope[Message]:
     await service.logout(session, caller.claims)
-    return ok(Message(message="logged out"))
+    return Envelope(data=Message(message="logged out"))
 
 
 @router.get("/auth/me", tags=["auth"], response_model=Envelope[UserRead])
-async def me(caller: CurrentCaller) -> Any:
-    return ok(UserRead.model_validate(caller.user))
+async def me(caller: CurrentCaller) -> Envelope[UserRead]:
+    return Envelope(data=UserRead.model_validate(caller.user))
 
 
 @router.put("/auth/me", tags=["auth"], response_model=Envelope[UserRead])
-async def update_me(body: ProfileUpdate, caller: CurrentCaller, session: Session) -> Any:
-    return ok(UserRead.model_validate(await service.update_profile(session, caller.user, body)))
+async def update_me(body: ProfileUpdate, caller: CurrentCaller, session: Session) -> Envelope[UserRead]:
+    return Envelope(data=UserRead.model_validate(await service.update_profile(session, caller.user, body)))
 
 
 @router.put("/auth/me/password", tags=["auth"], response_model=Envelope[Message])
-async def change_password(body: PasswordChange, caller: CurrentCaller, session: Session, ctx: AuthCtx) -> Any:
+async def change_password(
+    body: PasswordChange, caller: CurrentCaller, session: Session, ctx: AuthCtx
+) -> Envelope[Message]:
     await service.change_password(session, ctx, caller.user, caller.claims, body)
-    return ok(Message(message="password updated"))
+    return Envelope(data=Message(message="password updated"))
 
 
 @router.get("/auth/me/preferences", tags=["auth"], response_model=Envelope[PreferencesRead])
-async def get_preferences(caller: CurrentCaller, session: Session) -> Any:
-    return ok(PreferencesRead(prefs=await service.get_preferences(session, caller.id)))
+async def get_preferences(caller: CurrentCaller, session: Session) -> Envelope[PreferencesRead]:
+    return Envelope(data=PreferencesRead(prefs=await service.get_preferences(session, caller.id)))
 
 
 @router.patch("/auth/me/preferences", tags=["auth"], response_model=Envelope[Message])
-async def patch_preferences(caller: CurrentCaller, session: Session, patch: dict[str, Any] = Body(...)) -> Any:
+async def patch_preferences(
+    caller: CurrentCaller, session: Session, patch: dict[str, Any] = Body(...)
+) -> Envelope[Message]:
     await service.patch_preferences(session, caller.id, patch)
-    return ok(Message(message="ok"))
+    return Envelope(data=Message(message="ok"))

@@ -25,26 +25,28 @@ LIB = "/libraries/{library_id}"
 
 
 @router.get("/libraries", response_model=Envelope[list[LibraryRead]])
-async def list_libraries(caller: CurrentCaller, session: Session) -> Any:
+async def list_libraries(caller: CurrentCaller, session: Session) -> Envelope[list[LibraryRead]]:
     libraries = await service.list_for(session, caller.id, caller.is_admin)
-    return ok([LibraryRead.model_validate(lib) for lib in libraries])
+    return Envelope(data=[LibraryRead.model_validate(lib) for lib in libraries])
 
 
 @router.post("/libraries", status_code=201, response_model=Envelope[LibraryRead])
-async def create_library(body: LibraryCreate, caller: CurrentCaller, session: Session) -> Any:
-    return ok(LibraryRead.model_validate(await service.create(session, caller.id, body)))
+async def create_library(body: LibraryCreate, caller: CurrentCaller, session: Session) -> Envelope[LibraryRead]:
+    return Envelope(data=LibraryRead.model_validate(await service.create(session, caller.id, body)))
 
 
 @router.get(LIB, response_model=Envelope[LibraryRead])
-async def get_library(library_id: uuid.UUID, _: Annotated[Caller, can("library:read")], session: Session) -> Any:
-    return ok(LibraryRead.model_validate(await service.get(session, library_id)))
+async def get_library(
+    library_id: uuid.UUID, _: Annotated[Caller, can("library:read")], session: Session
+) -> Envelope[LibraryRead]:
+    return Envelope(data=LibraryRead.model_validate(await service.get(session, library_id)))
 
 
 @router.put(LIB, response_model=Envelope[LibraryRead])
 async def update_library(
     library_id: uuid.UUID, body: LibraryUpdate, _: Annotated[Caller, can("library:update")], session: Session
-) -> Any:
-    return ok(LibraryRead.model_validate(await service.update(session, library_id, body)))
+) -> Envelope[LibraryRead]:
+    return Envelope(data=LibraryRead.model_validate(await service.update(session, library_id, body)))
 
 
 @router.delete(LIB, status_code=204, responses=NO_CONTENT, response_class=Response)
