@@ -17,20 +17,13 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from librarium.errors import error_response
+from librarium.errors import AppError, BadRequest, PayloadTooLarge, error_response
 from librarium.kit import jsonin
 from librarium.kit.jsonin import NUL_MESSAGE
 
 _PERCENT_NUL = re.compile(rb"%00")
 # bodies that carry files are limited where they are received (files/upload.py, the Calibre API)
 _UNCAPPED_TYPES = ("multipart/form-data", "application/octet-stream")
-
-
-class BadInput(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def has_nul(raw: bytes) -> bool:
@@ -48,7 +41,7 @@ class InputGuard:
             return
         try:
             if has_nul(scope.get("raw_path") or scope["path"].encode()) or has_nul(scope.get("query_string", b"")):
-                raise BadInput(400, NUL_MESSAGE)
+                raise BadRequest(NUL_MESSAGE)
             headers = {k.lower(): v for k, v in scope.get("headers", [])}
             content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
             if content_type.startswith(_UNCAPPED_TYPES) or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -56,11 +49,11 @@ class InputGuard:
                 return
             declared = headers.get(b"content-length", b"")
             if declared.isdigit() and int(declared) > self.max_body_bytes:
-                raise BadInput(413, self._too_large())
+                raise PayloadTooLarge(self._too_large())
             body = await self._read(receive)
             if body and "json" in content_type:
                 _check_json(body)
-        except BadInput as exc:
+        except AppError as exc:
             await error_response(exc.status, exc.message)(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
@@ -74,11 +67,11 @@ class InputGuard:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise BadInput(400, "client disconnected")
+                raise BadRequest("client disconnected")
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body_bytes:
-                raise BadInput(413, self._too_large())
+                raise PayloadTooLarge(self._too_large())
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
@@ -88,13 +81,13 @@ def _check_json(body: bytes) -> None:
     try:
         jsonin.parse(body)
     except jsonin.JsonInputError as exc:
-        if exc.message == NUL_MESSAGE:
-            raise BadInput(400, NUL_MESSAGE) from exc
-        if "nested" in exc.message:
-            raise BadInput(400, f"request body is nested more than {jsonin.MAX_DEPTH} levels deep") from exc
+        if exc.kind == jsonin.NUL:
+            raise BadRequest(NUL_MESSAGE) from exc
+        if exc.kind == jsonin.NESTED:
+            raise BadRequest(f"request body is nested more than {jsonin.MAX_DEPTH} levels deep") from exc
         if _standard_parser_accepts(body):
             # lone surrogates (no database can encode them) or NaN/Infinity: JSON only to Python's parser
-            raise BadInput(400, "invalid request body") from exc
+            raise BadRequest("invalid request body") from exc
         # not JSON at all: the route answers in its own words (upstream's, or calibre-rest's)
 
 

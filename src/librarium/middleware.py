@@ -25,7 +25,8 @@ _PAGE_CSP = (
     "img-src 'self' data: blob: https:; font-src 'self' data:; connect-src 'self'; manifest-src 'self'; "
     "worker-src 'self' blob:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-_API_PREFIXES = ("/api/", "/health", "/calibre")
+# paths the server answers itself; everything else may belong to a web client (web.py)
+API_PREFIXES = ("/api/", "/health", "/calibre")
 _DOCS_CSP = (
     b"content-security-policy",
     b"default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -46,7 +47,7 @@ class SecurityHeaders:
         path = scope["path"]
         if path.startswith("/api/docs"):
             csp = _DOCS_CSP
-        elif path.startswith(_API_PREFIXES):
+        elif path.startswith(API_PREFIXES):
             csp = _API_CSP
         else:
             csp = self.page_csp

@@ -27,10 +27,10 @@ from librarium.config import Settings
 from librarium.db.unit import Database
 from librarium.errors import NotFound
 from librarium.files.serve import file_response
+from librarium.middleware import API_PREFIXES
 
 log = logging.getLogger("librarium")
 
-RESERVED = ("/api/", "/health", "/calibre")
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
@@ -52,7 +52,7 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False, response_model=None)
     async def client(path: str, request: Request) -> Response:
-        if ("/" + path).startswith(RESERVED):
+        if ("/" + path).startswith(API_PREFIXES):
             raise NotFound("not found")
         return _serve(request, web_dir, path)
 

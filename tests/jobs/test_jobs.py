@@ -262,7 +262,8 @@ async def test_a_schedule_fires_once_per_interval_across_workers(setup, database
 
     async def take(engine):
         async with Database(engine).unit_of_work() as session:
-            return await jobs_repo.take_schedule(session, "test-schedule", timedelta(hours=1), timedelta(0))
+            fired, _ = await jobs_repo.take_schedule(session, "test-schedule", timedelta(hours=1), timedelta(0))
+            return fired
 
     try:
         results = await asyncio.gather(*(take(e) for e in engines))

@@ -71,10 +71,6 @@ async def media_type_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
     return {mt: int(n) for mt, n in (await session.execute(stmt)).all()}
 
 
-async def get_in_library(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> Book | None:
-    return await books.get(session, library_id, book_id)
-
-
 # --- listing --------------------------------------------------------------------------------------
 
 

@@ -48,7 +48,7 @@ def _legacy_filter(text: str) -> list[Group]:
     try:
         data = jsonin.parse(text)
     except jsonin.JsonInputError as exc:
-        if exc.message == "invalid JSON":
+        if exc.kind == jsonin.INVALID:
             return []
         raise BadRequest(f"invalid filter: {exc.message}") from exc
     if not isinstance(data, dict):
@@ -130,10 +130,7 @@ async def fingerprint(session: AsyncSession, library_id: uuid.UUID) -> dict[str,
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> Book:
-    book = await repo.get_in_library(session, library_id, book_id)
-    if book is None:
-        raise NotFound("book not found")
-    return book
+    return await repo.books.one(session, library_id, book_id, "book not found")
 
 
 async def read(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> dict[str, Any]:

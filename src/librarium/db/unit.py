@@ -133,20 +133,21 @@ def unit_of(session: AsyncSession) -> Unit | None:
     return unit if isinstance(unit, Unit) else None
 
 
-def after_commit(session: AsyncSession, effect: Callable[[], Any]) -> None:
-    """Run `effect` once the session's unit has committed (immediately after, never before)."""
+def _required(session: AsyncSession) -> Unit:
     unit = unit_of(session)
     if unit is None:
-        raise RuntimeError("after_commit needs a session opened by a unit of work")
-    unit._after_commit.append(effect)
+        raise RuntimeError("side effects need a session opened by a unit of work")
+    return unit
+
+
+def after_commit(session: AsyncSession, effect: Callable[[], Any]) -> None:
+    """Run `effect` once the session's unit has committed (immediately after, never before)."""
+    _required(session)._after_commit.append(effect)
 
 
 def on_rollback(session: AsyncSession, effect: Callable[[], Any]) -> None:
     """Run `effect` if the session's unit ends without committing."""
-    unit = unit_of(session)
-    if unit is None:
-        raise RuntimeError("on_rollback needs a session opened by a unit of work")
-    unit._on_rollback.append(effect)
+    _required(session)._on_rollback.append(effect)
 
 
 @asynccontextmanager

@@ -161,10 +161,7 @@ async def create(session: AsyncSession, book: Book, body: EditionWrite) -> dict[
 async def book_in_library(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> Book:
     """The book an edition route names, in the path's library (editions cannot ask the books domain: it
     builds on this one)."""
-    book = await repo.books.get(session, library_id, book_id)
-    if book is None:
-        raise NotFound("book not found")
-    return book
+    return await repo.books.one(session, library_id, book_id, "book not found")
 
 
 async def get(session: AsyncSession, book: Book, edition_id: uuid.UUID) -> BookEdition:

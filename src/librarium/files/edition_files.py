@@ -23,10 +23,7 @@ from librarium.models import Book, BookEdition, Contributor, EditionFile, Storag
 
 
 async def book_of(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> Book:
-    book = await repo.books.get(session, library_id, book_id)
-    if book is None:
-        raise NotFound("book not found")
-    return book
+    return await repo.books.one(session, library_id, book_id, "book not found")
 
 
 async def contributor_of(session: AsyncSession, contributor_id: uuid.UUID) -> Contributor:
@@ -163,9 +160,7 @@ async def link(
     loc_id = parse_uuid(location_id, "invalid storage_location_id")
     if not file_path.strip():
         raise BadRequest("file_path is required")
-    location = await repo.locations.get(session, library_id, loc_id)
-    if location is None:
-        raise NotFound("storage location not found")
+    location = await repo.locations.one(session, library_id, loc_id, "storage location not found")
     return await _link(session, edition, Path(location.root_path), file_path, location.id, "storage location")
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.config import Settings
 from librarium.db.base import utcnow
-from librarium.errors import BadRequest, NotFound
+from librarium.errors import BadRequest
 from librarium.files import paths
 from librarium.files import repository as repo
 from librarium.files.schemas import LocationWrite
@@ -70,10 +70,7 @@ async def create(
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, location_id: uuid.UUID) -> StorageLocation:
-    row = await repo.locations.get(session, library_id, location_id)
-    if row is None:
-        raise NotFound("storage location not found")
-    return row
+    return await repo.locations.one(session, library_id, location_id, "storage location not found")
 
 
 async def update(

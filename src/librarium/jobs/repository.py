@@ -128,19 +128,23 @@ async def request_cancel(session: AsyncSession, job_id: uuid.UUID) -> Job | None
     return job
 
 
-async def take_schedule(session: AsyncSession, name: str, interval: timedelta, first_after: timedelta) -> bool:
-    """True for exactly one caller per due interval (compare-and-set on next_run_at)."""
+async def take_schedule(
+    session: AsyncSession, name: str, interval: timedelta, first_after: timedelta
+) -> tuple[bool, datetime]:
+    """(fired, when it is due next). Fired is true for exactly one caller per due interval (compare-and-set
+    on next_run_at); the caller need not ask again before the time returned."""
     now = utcnow()
     row = await session.get(JobSchedule, name)
     if row is None:
         session.add(JobSchedule(name=name, next_run_at=now + first_after, last_run_at=None))
         await session.flush()
-        return False
+        return False, now + first_after
     if row.next_run_at > now:
-        return False
+        return False, row.next_run_at
     stmt = (
         update(JobSchedule)
         .where(JobSchedule.name == name, JobSchedule.next_run_at == row.next_run_at)
         .values(next_run_at=now + interval, last_run_at=now)
     )
-    return (await session.execute(stmt)).rowcount == 1  # type: ignore[attr-defined, no-any-return]
+    fired = (await session.execute(stmt)).rowcount == 1  # type: ignore[attr-defined]
+    return bool(fired), now + interval

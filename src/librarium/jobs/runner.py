@@ -16,7 +16,7 @@ import socket
 import time
 import traceback
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
@@ -40,13 +40,15 @@ class Worker:
         wanted = concurrency or settings.worker_concurrency
         self.concurrency = 1 if db.is_sqlite else max(1, wanted)
         self._stopping = asyncio.Event()
+        self._wake_event = asyncio.Event()
         self._running: set[asyncio.Task[None]] = set()
+        # when each schedule is due next, as last seen: the database is not asked again before then
+        self._schedule_due: dict[str, datetime] = {}
 
     async def run(self) -> None:
         """Until `stop()`: claim and run jobs, fire schedules."""
         log.info("worker %s started (%d at a time)", self.name, self.concurrency)
         service.set_wake_up(self._wake)
-        self._wake_event = asyncio.Event()
         try:
             while not self._stopping.is_set():
                 await self._fire_schedules()
@@ -65,7 +67,6 @@ class Worker:
 
     async def run_until_idle(self) -> None:
         """Run every due job, then return (tests and `librarium worker --once`)."""
-        self._wake_event = asyncio.Event()
         await self._fire_schedules()
         while (job := await self._claim()) is not None:
             await self._run(job)
@@ -75,9 +76,7 @@ class Worker:
         self._wake()
 
     def _wake(self) -> None:
-        event = getattr(self, "_wake_event", None)
-        if event is not None:
-            event.set()
+        self._wake_event.set()
 
     async def _idle(self) -> None:
         with contextlib.suppress(TimeoutError):
@@ -104,12 +103,17 @@ class Worker:
         return job
 
     async def _fire_schedules(self) -> None:
+        now = utcnow()
         for entry in list(registry.SCHEDULES.values()):
+            if self._schedule_due.get(entry.name, now) > now:
+                continue
             try:
                 async with self.db.unit_of_work() as session:
-                    if await repo.take_schedule(session, entry.name, entry.interval, entry.first_after):
+                    fired, due = await repo.take_schedule(session, entry.name, entry.interval, entry.first_after)
+                    if fired:
                         await service.enqueue(session, entry.kind, {"schedule": entry.name})
                         log.info("schedule %s fired", entry.name)
+                self._schedule_due[entry.name] = due
             except IntegrityError:  # another worker created the schedule's row at the same moment
                 continue
 

@@ -11,9 +11,14 @@ MAX_DEPTH = 32
 NUL_MESSAGE = "text must not contain NUL characters"
 
 
+# JsonInputError.kind
+INVALID, NESTED, NUL = "invalid", "nested", "nul"
+
+
 class JsonInputError(ValueError):
-    def __init__(self, message: str):
+    def __init__(self, kind: str, message: str):
         super().__init__(message)
+        self.kind = kind
         self.message = message
 
 
@@ -26,17 +31,17 @@ def parse(raw: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         if "depth limit" in str(exc).lower() or "recursion" in str(exc).lower():
-            raise JsonInputError(f"JSON is nested more than {max_depth} levels deep") from exc
-        raise JsonInputError("invalid JSON") from exc
+            raise JsonInputError(NESTED, f"JSON is nested more than {max_depth} levels deep") from exc
+        raise JsonInputError(INVALID, "invalid JSON") from exc
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, str):
             if "\x00" in item:
-                raise JsonInputError(NUL_MESSAGE)
+                raise JsonInputError(NUL, NUL_MESSAGE)
         elif isinstance(item, dict | list):
             if depth > max_depth:
-                raise JsonInputError(f"JSON is nested more than {max_depth} levels deep")
+                raise JsonInputError(NESTED, f"JSON is nested more than {max_depth} levels deep")
             children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
             stack.extend((child, depth + 1) for child in children)
     return value

@@ -14,6 +14,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.errors import NotFound
+
 M = TypeVar("M")  # an ORM class with `id` and `library_id` columns
 
 
@@ -25,6 +27,13 @@ class LibraryScoped(Generic[M]):
     async def get(self, session: AsyncSession, library_id: uuid.UUID, row_id: uuid.UUID) -> M | None:
         stmt = select(self._table).where(self._table.id == row_id, self._table.library_id == library_id)
         row: M | None = (await session.execute(stmt)).scalar_one_or_none()
+        return row
+
+    async def one(self, session: AsyncSession, library_id: uuid.UUID, row_id: uuid.UUID, missing: str) -> M:
+        """The row, or NotFound(`missing`) when it does not exist or belongs to another library."""
+        row = await self.get(session, library_id, row_id)
+        if row is None:
+            raise NotFound(missing)
         return row
 
     async def existing_ids(

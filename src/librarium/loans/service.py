@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books import service as books
 from librarium.db.base import utcnow
-from librarium.errors import BadRequest, Conflict, NotFound
+from librarium.errors import BadRequest, Conflict
 from librarium.kit import dates
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.loans import repository as repo
@@ -93,10 +93,7 @@ async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUI
 
 
 async def _get(session: AsyncSession, library_id: uuid.UUID, loan_id: uuid.UUID) -> Loan:
-    loan = await repo.loans.get(session, library_id, loan_id)
-    if loan is None:
-        raise NotFound("loan not found")
-    return loan
+    return await repo.loans.one(session, library_id, loan_id, "loan not found")
 
 
 async def update(session: AsyncSession, library_id: uuid.UUID, loan_id: uuid.UUID, body: LoanUpdate) -> dict[str, Any]:

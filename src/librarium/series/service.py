@@ -68,10 +68,7 @@ async def list_series(session: AsyncSession, library_id: uuid.UUID, search: str,
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> Series:
-    series = await repo.series.get(session, library_id, series_id)
-    if series is None:
-        raise NotFound("series not found")
-    return series
+    return await repo.series.one(session, library_id, series_id, "series not found")
 
 
 async def read(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> dict[str, Any]:

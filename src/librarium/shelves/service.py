@@ -49,10 +49,7 @@ async def list_shelves(session: AsyncSession, library_id: uuid.UUID, search: str
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID) -> Shelf:
-    shelf = await repo.shelves.get(session, library_id, shelf_id)
-    if shelf is None:
-        raise NotFound("shelf not found")
-    return shelf
+    return await repo.shelves.one(session, library_id, shelf_id, "shelf not found")
 
 
 def _apply(shelf: Shelf, body: ShelfWrite) -> None:

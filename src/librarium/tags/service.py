@@ -51,10 +51,7 @@ async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUI
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, tag_id: uuid.UUID) -> Tag:
-    tag = await repo.tags.get(session, library_id, tag_id)
-    if tag is None:
-        raise NotFound("tag not found")
-    return tag
+    return await repo.tags.one(session, library_id, tag_id, "tag not found")
 
 
 async def update(session: AsyncSession, library_id: uuid.UUID, tag_id: uuid.UUID, name: str, color: str) -> Tag:
