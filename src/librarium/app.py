@@ -41,6 +41,7 @@ from librarium.libraries.router import router as libraries_router
 from librarium.loans.router import router as loans_router
 from librarium.media_types.router import router as media_types_router
 from librarium.middleware import SecurityHeaders, SlowRequestLog
+from librarium.providers.router import router as providers_router
 from librarium.series.router import router as series_router
 from librarium.shelves.router import router as shelves_router
 from librarium.tags.router import router as tags_router
@@ -115,6 +116,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         loans_router,
         dashboard_router,
         files_router,
+        providers_router,
     )
     for router in routers:
         api.include_router(router)

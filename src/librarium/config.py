@@ -92,6 +92,17 @@ class Settings(BaseSettings):
     job_shutdown_grace: float = Field(30.0, ge=0, validation_alias=_env("JOB_SHUTDOWN_GRACE"))
     job_modules: str = Field("", validation_alias=_env("JOB_MODULES"))
 
+    # metadata providers (providers/): base URLs for mirrors, caching proxies and local stand-ins
+    open_library_url: str = Field("", validation_alias=_env("OPEN_LIBRARY_URL"))
+    google_books_url: str = Field("", validation_alias=_env("GOOGLE_BOOKS_URL"))
+    isbndb_url: str = Field("", validation_alias=_env("ISBNDB_URL"))
+    hardcover_url: str = Field("", validation_alias=_env("HARDCOVER_URL"))
+    mangadex_url: str = Field("", validation_alias=_env("MANGADEX_URL"))
+    provider_timeout: float = Field(15.0, gt=0, le=300, validation_alias=_env("PROVIDER_TIMEOUT"))
+    lookup_deadline: float = Field(5.0, gt=0, le=300, validation_alias=_env("LOOKUP_DEADLINE"))
+    lookup_cache_ttl: int = Field(7 * 86400, ge=0, validation_alias=_env("LOOKUP_CACHE_TTL"))
+    lookup_cache_miss_ttl: int = Field(3600, ge=0, validation_alias=_env("LOOKUP_CACHE_MISS_TTL"))
+
     # Folders storage locations may point into (os.pathsep-separated); empty = the data directory only.
     storage_roots: str = Field("", validation_alias=_env("STORAGE_ROOTS"))
     calibre_library: Path | None = Field(None, validation_alias=_env("CALIBRE_LIBRARY"))
@@ -101,7 +112,14 @@ class Settings(BaseSettings):
     ebook_path_template: str = Field("{title}", validation_alias=_env("EBOOK_PATH_TEMPLATE"))
     audiobook_path_template: str = Field("{title}", validation_alias=_env("AUDIOBOOK_PATH_TEMPLATE"))
 
-    @field_validator("jwt_access_ttl", "jwt_refresh_ttl", "login_rate_window", mode="before")
+    @field_validator(
+        "jwt_access_ttl",
+        "jwt_refresh_ttl",
+        "login_rate_window",
+        "lookup_cache_ttl",
+        "lookup_cache_miss_ttl",
+        mode="before",
+    )
     @classmethod
     def _duration(cls, value: Any) -> int:
         return parse_duration(value)
@@ -122,6 +140,14 @@ class Settings(BaseSettings):
         value = value.strip().lower()
         if value not in allowed:
             raise ValueError(f"LIBRARIUM_{info.field_name.upper()} must be one of {', '.join(allowed)}")
+        return value
+
+    @field_validator("open_library_url", "google_books_url", "isbndb_url", "hardcover_url", "mangadex_url")
+    @classmethod
+    def _base_url(cls, value: str, info: Any) -> str:
+        value = value.strip()
+        if value and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"LIBRARIUM_{info.field_name.upper()} must be an http:// or https:// URL")
         return value
 
     @field_validator("web_dir", mode="after")

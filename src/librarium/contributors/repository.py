@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, exists, func, or_, select
+from sqlalchemy import and_, case, delete, distinct, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.kit.text import like_escape
@@ -111,3 +111,27 @@ async def books_in_library(
 async def has_books(session: AsyncSession, contributor_id: uuid.UUID) -> bool:
     stmt = select(exists().where(BookContributor.contributor_id == contributor_id))
     return bool((await session.execute(stmt)).scalar())
+
+
+async def replace_works(
+    session: AsyncSession, contributor_id: uuid.UUID, source: str, works: list[ContributorWork]
+) -> None:
+    """The provider's earlier works go (those the user hid stay hidden); the new list takes their place."""
+    await session.execute(
+        delete(ContributorWork).where(
+            ContributorWork.contributor_id == contributor_id,
+            ContributorWork.source == source,
+            ContributorWork.deleted_at.is_(None),
+        )
+    )
+    session.add_all(works)
+    await session.flush()
+
+
+async def hidden_works(session: AsyncSession, contributor_id: uuid.UUID, source: str) -> list[ContributorWork]:
+    stmt = select(ContributorWork).where(
+        ContributorWork.contributor_id == contributor_id,
+        ContributorWork.source == source,
+        ContributorWork.deleted_at.is_not(None),
+    )
+    return list((await session.scalars(stmt)).all())

@@ -5,21 +5,26 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Response
+from fastapi import Request, Response
 
 from librarium.auth.deps import Caller, CurrentCaller, Session, can
-from librarium.contributors import service
+from librarium.contributors import metadata, service
 from librarium.contributors.schemas import (
     ContributorCreate,
     ContributorDetail,
     ContributorLibraryDetail,
+    ContributorMetadataApply,
     ContributorPage,
     ContributorPatch,
     ContributorRef,
 )
+from librarium.db import unit
 from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
 from librarium.kit.schema import Envelope
 from librarium.kit.validate import lenient_int
+from librarium.providers import service as providers
+from librarium.providers.deps import Lookups
+from librarium.providers.schemas import ContributorRecord
 
 router = api_router(tags=["contributors"])
 LIB = "/libraries/{library_id}/contributors"
@@ -54,6 +59,30 @@ async def delete_contributor(contributor_id: uuid.UUID, _: CurrentCaller, sessio
 async def delete_work(contributor_id: uuid.UUID, work_id: uuid.UUID, _: CurrentCaller, session: Session) -> Response:
     await service.delete_work(session, contributor_id, work_id)
     return no_content()
+
+
+@router.get("/contributors/{contributor_id}/metadata/fetch", response_model=Envelope[ContributorRecord])
+async def fetch_metadata(
+    contributor_id: uuid.UUID,
+    _: CurrentCaller,
+    session: Session,
+    lookup: Lookups,
+    provider: str = "",
+    external_id: str = "",
+) -> Any:
+    """A provider's record of the person; nothing is saved (upstream does not look at the path id; we
+    answer 404 for a contributor that does not exist)."""
+    await service.get(session, contributor_id)
+    async with unit.outside(session):
+        return ok(await providers.fetch_contributor(lookup, provider, external_id))
+
+
+@router.post("/contributors/{contributor_id}/metadata/apply", response_model=Envelope[ContributorDetail])
+async def apply_metadata(
+    contributor_id: uuid.UUID, body: ContributorMetadataApply, request: Request, caller: CurrentCaller, session: Session
+) -> Any:
+    user_id = caller.id
+    return ok(await metadata.apply(session, request.app.state.settings, contributor_id, body, user_id))
 
 
 @router.get(LIB, response_model=Envelope[ContributorPage])

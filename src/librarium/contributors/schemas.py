@@ -6,8 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from pydantic import Field
+
 from librarium.books.schemas import BookRead
-from librarium.kit.schema import Body, Read, Str
+from librarium.kit.schema import Body, Count, Read, Str
 
 
 class ContributorCreate(Body):
@@ -83,3 +85,24 @@ class ContributorWorkRead(Read):
 class ContributorLibraryDetail(ContributorDetail):
     works: list[ContributorWorkRead]
     books: list[BookRead]
+
+
+class WorkIn(Body):
+    title: Str = ""
+    isbn_13: Str = ""
+    isbn_10: Str = ""
+    publish_year: Count | None = None
+    cover_url: Str = ""
+
+
+class ContributorMetadataApply(Body):
+    """What the user picked from a provider's record; empty or missing fields keep the current value."""
+
+    provider: Str = Field("", max_length=64)
+    external_id: Str = Field("", max_length=255)
+    bio: Str = ""
+    born_date: datetime | None = None
+    died_date: datetime | None = None
+    nationality: Str = Field("", max_length=64)
+    photo_url: Str = Field("", max_length=2048)
+    works: list[WorkIn] = Field(default_factory=list, max_length=2000)

@@ -95,15 +95,17 @@ class HttpClient:
         max_bytes: int | None = None,
         guard: bool = False,
         allow_private: bool = False,
+        follow_redirects: bool = False,
         **kwargs: Any,
     ) -> httpx.Response:
         """The answer (any status, read in full) after retries; UpstreamError when none came.
-        `max_bytes`: refuse a longer body (BadRequest). `guard`: the URL came from a user (SSRF rules)."""
+        `max_bytes`: refuse a longer body (BadRequest). `guard`: the URL came from a user (SSRF rules);
+        redirects are then followed, each hop checked. `follow_redirects`: follow them without the checks."""
         for _ in range(MAX_REDIRECTS + 1):
             if guard:
                 await self.check_url(url, allow_private)
             response = await self._with_retries(method, url, time_limit, retries, max_bytes, **kwargs)
-            if not (guard and response.is_redirect):
+            if not ((guard or follow_redirects) and response.is_redirect):
                 return response
             url = urljoin(url, response.headers.get("location", ""))
         raise UpstreamError("too many redirects")

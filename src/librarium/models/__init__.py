@@ -17,6 +17,7 @@ from librarium.models.libraries import Library, LibraryMembership, MemberTag, Ta
 from librarium.models.organisation import BookSeries, BookShelf, CoverImage, Series, SeriesVolume, Shelf
 from librarium.models.rbac import Permission, Role, RolePermission
 from librarium.models.reference import Genre, MediaType
+from librarium.models.settings import InstanceSetting, LookupCacheEntry
 from librarium.models.users import RefreshToken, RevokedAccessToken, User, UserPreferences
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "BookTag",
     "Contributor",
     "EditionFile",
+    "InstanceSetting",
+    "LookupCacheEntry",
     "ContributorWork",
     "CoverImage",
     "Series",
