@@ -13,8 +13,10 @@ from librarium.app import bind, create_app
 from librarium.config import Settings
 from librarium.db import migrate
 from librarium.db.engine import make_engine
+from librarium.kit import http
 from tests.fixtures.api import Api
 from tests.fixtures.db import BACKENDS, fresh_database, reset
+from tests.fixtures.stand_in import Offline
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -35,6 +37,14 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Set
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def offline() -> Iterator[None]:
+    """No test reaches the network: outbound calls other than to loopback fail as if it were down."""
+    http.use_transport(Offline())
+    yield
+    http.use_transport(None)
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ VIEWER_WRITES = {
     ("PUT", "/api/v1/libraries/{library_id}/books/{book_id}/editions/{edition_id}/my-interaction"),
     ("DELETE", "/api/v1/libraries/{library_id}/books/{book_id}/editions/{edition_id}/my-interaction"),
 }
-NOT_IDS = {"isbn"}  # path parameters that are not UUIDs
+NOT_IDS = {"isbn": "9780306406157", "name": "open_library"}  # path parameters that are not UUIDs
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -50,7 +50,7 @@ def fill(path: str, values: dict[str, str], default: str | None = None) -> str:
         name = match.group(1)
         if name in values:
             return values[name]
-        return "9780306406157" if name in NOT_IDS else (default or str(uuid.uuid4()))
+        return NOT_IDS.get(name) or default or str(uuid.uuid4())
 
     return PARAM.sub(one, path)
 

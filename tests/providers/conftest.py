@@ -15,3 +15,8 @@ def stand_in() -> Iterator[StandIn]:
     http.use_transport(fake.transport())
     yield fake
     http.use_transport(None)
+
+
+@pytest.fixture
+def settings_overrides(request: pytest.FixtureRequest) -> dict[str, object]:
+    return dict(getattr(request, "param", {}))

@@ -87,6 +87,7 @@ class Provider:
     help_url: ClassVar[str | None] = None
     default_url: ClassVar[str] = ""
     concurrency: ClassVar[int] = 4  # calls in flight to this service from one process
+    remote: ClassVar[bool] = True  # answers from another server (and so worth caching)
 
     def __init__(self) -> None:
         self._slots: dict[int, asyncio.Semaphore] = {}

@@ -13,6 +13,7 @@ class TestProvider(Provider):
     display_name = "Test Provider"
     description = "Answers ISBN 12345 with a fixed record, for trying the lookup without a network."
     capabilities = (BOOK_ISBN,)
+    remote = False
 
     def configure(self, stored: dict[str, str], env_url: str) -> Config:
         return Config(enabled=True, base_url="")

@@ -103,17 +103,17 @@ class Lookup:
             and operation.capability in live.provider.capabilities
             and (only is None or live.provider.name == only)
         ]
-        keys = {live.provider.name: cache_key(live, operation, argument) for live in askable}
+        keys = {lv.provider.name: cache_key(lv, operation, argument) for lv in askable if lv.provider.remote}
         hits = await self._cached(list(keys.values()))
         answers: dict[str, Any] = {}
-        for live in askable:
-            if keys[live.provider.name] in hits:
-                answers[live.provider.name] = operation.adapter.validate_json(hits[keys[live.provider.name]])
+        for name, key in keys.items():
+            if key in hits:
+                answers[name] = operation.adapter.validate_json(hits[key])
         pending = [live for live in askable if live.provider.name not in answers]
         failed: dict[str, str] = {} if errors is None else errors
         fresh = await self._fan_out(operation, argument, pending, deadline or self.settings.lookup_deadline, failed)
         answers.update(fresh)
-        await self._remember({keys[name]: (operation, value) for name, value in fresh.items()})
+        await self._remember({keys[name]: (operation, value) for name, value in fresh.items() if name in keys})
         ordered = sorted((live for live in askable if live.provider.name in answers), key=lambda live: live.rank)
         return [(live, answers[live.provider.name]) for live in ordered]
 
