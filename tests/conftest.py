@@ -16,7 +16,7 @@ from librarium.db.engine import make_engine
 from librarium.kit import http
 from tests.fixtures.api import Api
 from tests.fixtures.db import BACKENDS, fresh_database, reset
-from tests.fixtures.stand_in import Offline
+from tests.fixtures.stand_in import Offline, StandIn
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -44,6 +44,15 @@ def offline() -> Iterator[None]:
     """No test reaches the network: outbound calls other than to loopback fail as if it were down."""
     http.use_transport(Offline())
     yield
+    http.use_transport(None)
+
+
+@pytest.fixture
+def stand_in() -> Iterator[StandIn]:
+    """Outbound calls go to recorded answers (tests/providers/recordings) for the test's duration."""
+    fake = StandIn()
+    http.use_transport(fake.transport())
+    yield fake
     http.use_transport(None)
 
 

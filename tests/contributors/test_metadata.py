@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from tests.fixtures.media import png
-from tests.providers.conftest import stand_in  # noqa: F401 (fixture)
 
 OL = "https://openlibrary.org"
 ZERO = "00000000-0000-0000-0000-000000000001"

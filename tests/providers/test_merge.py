@@ -70,8 +70,8 @@ def test_covers_exact_dedupe_in_priority_order():
         # a title with no author makes no title key
         ([book("a", title="Emma"), book("b", title="Emma")], ["Emma", "Emma"]),
         # non-Latin titles de-duplicate too (upstream keeps only ASCII letters, so these never matched)
-        ([book("a", title="ノルウェイの森", authors=["村上春樹"]), book("b", title="ノルウェイの森", authors=["村上 春樹"])],
-         ["ノルウェイの森"]),
+        ([book("a", title="ノルウェイの森", authors=["村上春樹"]),
+          book("b", title="ノルウェイの森", authors=["村上 春樹"])], ["ノルウェイの森"]),
         # accents folded
         ([book("a", title="Café", authors=["Zoë"]), book("b", title="Cafe", authors=["Zoe"])], ["Café"]),
     ],
