@@ -73,8 +73,8 @@ async def test_security_headers(api):
 
 # Spec operations that later issues bring (providers, jobs, AI, bulk enrichment, volume sync, imports).
 LATER = (
-    "/admin/connections", "/admin/jobs", "/admin/providers", "/lookup", "/me/", "/imports", "/enrichment-batches",
-    "/bulk/", "/metadata/", "/volumes/sync", "/libraries/{library_id}/imports",
+    "/admin/connections", "/admin/jobs", "/me/", "/imports", "/enrichment-batches",
+    "/bulk/", "/volumes/sync", "/libraries/{library_id}/imports",
 )  # fmt: skip
 
 
