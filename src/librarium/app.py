@@ -101,8 +101,10 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
 
     api = APIRouter(prefix=API_PREFIX)
     api.add_api_route("/health", health, methods=["GET"], tags=["health"], response_model=Health)
+    # FastAPI tries routes in order, ~8 µs each: the lookups (answered from the cache in a few ms) come early
     routers = (
         auth_router,
+        providers_router,
         users_router,
         libraries_router,
         genres_router,
@@ -116,7 +118,6 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         loans_router,
         dashboard_router,
         files_router,
-        providers_router,
     )
     for router in routers:
         api.include_router(router)

@@ -18,7 +18,6 @@ from librarium.contributors.schemas import (
     ContributorPatch,
     ContributorRef,
 )
-from librarium.db import unit
 from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
 from librarium.kit.schema import Envelope
 from librarium.kit.validate import lenient_int
@@ -73,8 +72,7 @@ async def fetch_metadata(
     """A provider's record of the person; nothing is saved (upstream does not look at the path id; we
     answer 404 for a contributor that does not exist)."""
     await service.get(session, contributor_id)
-    async with unit.outside(session):
-        return ok(await providers.fetch_contributor(lookup, provider, external_id))
+    return ok(await providers.fetch_contributor(lookup, provider, external_id))
 
 
 @router.post("/contributors/{contributor_id}/metadata/apply", response_model=Envelope[ContributorDetail])

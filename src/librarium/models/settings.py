@@ -23,13 +23,15 @@ class InstanceSetting(Base):
 
 
 class LookupCacheEntry(Base):
-    """One provider's answer to one question (`<provider>:<operation>:<argument>`), shared by all
-    processes until `expires_at`. `value` is the JSON answer; `null` records a miss."""
+    """One provider's answer to one question (`<provider>:<operation>:<digest of the argument>`), shared by
+    all processes until `expires_at`. `value` is the JSON answer (`null` records a miss); `base_url` is the
+    address that gave it, so a mirror's answers are not taken for the service's."""
 
     __tablename__ = "lookup_cache"
 
     key: Mapped[str] = mapped_column(String(512), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+    base_url: Mapped[str] = mapped_column(String(512), default="")
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from librarium.auth.deps import Session
 from librarium.providers.lookup import Lookup
 
 
-def get_lookup(request: Request) -> Lookup:
-    return Lookup(request.app.state.db, request.app.state.settings)
+def get_lookup(request: Request, session: Session) -> Lookup:
+    """Bound to the request's own session (the same one the route and its auth check use)."""
+    return Lookup(request.app.state.db, request.app.state.settings, session=session)
 
 
 Lookups = Annotated[Lookup, Depends(get_lookup)]

@@ -11,15 +11,18 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.config import Settings
+from librarium.db import unit
 from librarium.db.base import utcnow
 from librarium.db.unit import Database
 from librarium.kit import http
@@ -59,11 +62,9 @@ CONTRIBUTOR = Operation(
 )
 
 
-def cache_key(live: Live, operation: Operation, argument: str) -> str:
-    """`<provider>:<operation>:<digest>`; the digest covers the base URL too, so a mirror's answers are
-    not mistaken for the service's."""
-    digest = hashlib.sha256(f"{live.config.base_url}\n{argument}".encode()).hexdigest()[:40]
-    return f"{live.provider.name}:{operation.name}:{digest}"
+def cache_key(provider: Provider, operation: Operation, argument: str) -> str:
+    """`<provider>:<operation>:<digest of the argument>` (queries can be long; keys stay short)."""
+    return f"{provider.name}:{operation.name}:{hashlib.sha256(argument.encode()).hexdigest()[:40]}"
 
 
 def _is_miss(value: Any) -> bool:
@@ -71,13 +72,40 @@ def _is_miss(value: Any) -> bool:
 
 
 class Lookup:
-    def __init__(self, db: Database, settings: Settings, client: http.HttpClient | None = None):
+    """Lookups for one request or job. Bound to a request's `session`, it reads through it (no second
+    connection) and ends its transaction while providers are asked; otherwise it opens short units."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        client: http.HttpClient | None = None,
+        session: AsyncSession | None = None,
+    ):
         self.db = db
         self.settings = settings
         self.client = client
+        self.session = session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        if self.session is not None:
+            yield self.session
+        else:
+            async with self.db.unit_of_work(write=False) as session:
+                yield session
+
+    @asynccontextmanager
+    async def waiting(self) -> AsyncIterator[None]:
+        """While another server answers: no transaction open (nor SQLite's write turn held)."""
+        if self.session is not None:
+            async with unit.outside(self.session):
+                yield
+        else:
+            yield
 
     async def providers(self) -> list[Live]:
-        async with self.db.unit_of_work(write=False) as session:
+        async with self.reading() as session:
             stored, order = await repo.provider_settings(session)
         return registry.live(self.settings, stored, order)
 
@@ -96,24 +124,36 @@ class Lookup:
         """(provider, answer) for every enabled provider with the capability (or just `only`) that answered in
         time, misses included, in priority order. Errors and late providers are left out (and reported in
         `errors`, by provider name, when given)."""
+        candidates = [
+            p for p in registry.PROVIDERS if operation.capability in p.capabilities and only in (None, p.name)
+        ]
+        keys = {p.name: cache_key(p, operation, argument) for p in candidates if p.remote}
+        use_cache = self.settings.lookup_cache_ttl > 0
+        async with self.reading() as session:  # one statement: the configuration and the cached answers
+            (stored, order), hits = await repo.settings_and_cached(
+                session, list(keys.values()) if use_cache else [], utcnow()
+            )
         askable = [
             live
-            for live in await self.providers()
-            if live.config.enabled
-            and operation.capability in live.provider.capabilities
-            and (only is None or live.provider.name == only)
+            for live in registry.live(self.settings, stored, order)
+            if live.config.enabled and live.provider in candidates
         ]
-        keys = {lv.provider.name: cache_key(lv, operation, argument) for lv in askable if lv.provider.remote}
-        hits = await self._cached(list(keys.values()))
         answers: dict[str, Any] = {}
-        for name, key in keys.items():
-            if key in hits:
-                answers[name] = operation.adapter.validate_json(hits[key])
+        for live in askable:
+            base_url, value = hits.get(keys.get(live.provider.name, ""), ("", None))
+            if value is not None and base_url == live.config.base_url:
+                answers[live.provider.name] = operation.adapter.validate_json(value)
         pending = [live for live in askable if live.provider.name not in answers]
         failed: dict[str, str] = {} if errors is None else errors
-        fresh = await self._fan_out(operation, argument, pending, deadline or self.settings.lookup_deadline, failed)
+        limit = deadline or self.settings.lookup_deadline
+        if any(live.provider.remote for live in pending):
+            async with self.waiting():
+                fresh = await self._fan_out(operation, argument, pending, limit, failed)
+        else:  # nothing to wait for (the test provider answers from memory)
+            fresh = await self._fan_out(operation, argument, pending, limit, failed)
         answers.update(fresh)
-        await self._remember({keys[name]: (operation, value) for name, value in fresh.items() if name in keys})
+        urls = {live.provider.name: live.config.base_url for live in askable}
+        await self._remember({keys[n]: (operation, urls[n], value) for n, value in fresh.items() if n in keys})
         ordered = sorted((live for live in askable if live.provider.name in answers), key=lambda live: live.rank)
         return [(live, answers[live.provider.name]) for live in ordered]
 
@@ -147,20 +187,14 @@ class Lookup:
                 log.error("%s %s raised", name, operation.name, exc_info=error)
         return answers
 
-    async def _cached(self, keys: list[str]) -> dict[str, str]:
-        if not keys or self.settings.lookup_cache_ttl == 0:
-            return {}
-        async with self.db.unit_of_work(write=False) as session:
-            return await repo.cached(session, keys, utcnow())
-
-    async def _remember(self, fresh: dict[str, tuple[Operation, Any]]) -> None:
+    async def _remember(self, fresh: dict[str, tuple[Operation, str, Any]]) -> None:
         hit_ttl, miss_ttl = self.settings.lookup_cache_ttl, self.settings.lookup_cache_miss_ttl
         now = utcnow()
         entries = {}
-        for key, (operation, value) in fresh.items():
+        for key, (operation, base_url, value) in fresh.items():
             ttl = miss_ttl if _is_miss(value) else hit_ttl
             if ttl > 0 and hit_ttl > 0:
-                entries[key] = (operation.adapter.dump_json(value).decode(), now + timedelta(seconds=ttl))
+                entries[key] = (base_url, operation.adapter.dump_json(value).decode(), now + timedelta(seconds=ttl))
         if not entries:
             return
         try:

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Select, delete, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.db.base import utcnow
@@ -23,20 +23,47 @@ def _decode(value: str) -> Any:
         return None
 
 
-async def provider_settings(session: AsyncSession) -> tuple[dict[str, dict[str, str]], list[str] | None]:
-    """Every provider's stored configuration (string → string) and the saved priority order, in one query."""
-    stmt = select(InstanceSetting.key, InstanceSetting.value).where(
+Settings = tuple[dict[str, dict[str, str]], list[str] | None]
+Cached = dict[str, tuple[str, str]]
+
+
+def _settings_query() -> Select[str, str, str]:
+    return select(InstanceSetting.key, InstanceSetting.value, literal("").label("base_url")).where(
         or_(InstanceSetting.key.startswith(PROVIDER_PREFIX), InstanceSetting.key == ORDER_KEY)
     )
+
+
+def _settings(rows: list[tuple[str, str]]) -> Settings:
     configs: dict[str, dict[str, str]] = {}
     order: list[str] | None = None
-    for key, value in (await session.execute(stmt)).all():
+    for key, value in rows:
         decoded = _decode(value)
         if key == ORDER_KEY:
             order = [n for n in decoded if isinstance(n, str)] if isinstance(decoded, list) else None
         elif isinstance(decoded, dict):
             configs[key[len(PROVIDER_PREFIX) :]] = {k: v for k, v in decoded.items() if isinstance(v, str)}
     return configs, order
+
+
+async def provider_settings(session: AsyncSession) -> Settings:
+    """Every provider's stored configuration (string → string) and the saved priority order, in one query."""
+    rows = (await session.execute(_settings_query())).all()
+    return _settings([(row[0], row[1]) for row in rows])
+
+
+async def settings_and_cached(session: AsyncSession, keys: list[str], now: datetime) -> tuple[Settings, Cached]:
+    """The provider settings and the unexpired cache entries among `keys` ({key: (base_url, value)}), in
+    one statement: a lookup answered from the cache costs one round trip to the database."""
+    stmt: Any = _settings_query()
+    if keys:
+        cache = select(LookupCacheEntry.key, LookupCacheEntry.value, LookupCacheEntry.base_url).where(
+            LookupCacheEntry.key.in_(keys), LookupCacheEntry.expires_at > now
+        )
+        stmt = union_all(stmt, cache)
+    rows = (await session.execute(stmt)).all()
+    wanted = set(keys)
+    cached = {key: (base_url, value) for key, value, base_url in rows if key in wanted}
+    return _settings([(key, value) for key, value, _ in rows if key not in wanted]), cached
 
 
 async def put_setting(session: AsyncSession, key: str, value: Any) -> None:
@@ -50,19 +77,13 @@ async def put_setting(session: AsyncSession, key: str, value: Any) -> None:
     await session.flush()
 
 
-async def cached(session: AsyncSession, keys: list[str], now: datetime) -> dict[str, str]:
-    if not keys:
-        return {}
-    stmt = select(LookupCacheEntry.key, LookupCacheEntry.value).where(
-        LookupCacheEntry.key.in_(keys), LookupCacheEntry.expires_at > now
-    )
-    return {key: value for key, value in (await session.execute(stmt)).all()}
-
-
-async def store_cached(session: AsyncSession, entries: dict[str, tuple[str, datetime]]) -> None:
-    """Replaces the entries (a concurrent writer of the same key makes the flush fail; the caller ignores it)."""
+async def store_cached(session: AsyncSession, entries: dict[str, tuple[str, str, datetime]]) -> None:
+    """Replaces the entries {key: (base_url, value, expires_at)} (a concurrent writer of the same key makes the
+    flush fail; the caller ignores it)."""
     await session.execute(delete(LookupCacheEntry).where(LookupCacheEntry.key.in_(list(entries))))
-    session.add_all(LookupCacheEntry(key=k, value=v, expires_at=exp) for k, (v, exp) in entries.items())
+    session.add_all(
+        LookupCacheEntry(key=k, base_url=url, value=v, expires_at=exp) for k, (url, v, exp) in entries.items()
+    )
     await session.flush()
 
 

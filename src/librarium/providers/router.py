@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import Body, Response
 
 from librarium.auth.deps import AdminCaller, CurrentCaller, Session
-from librarium.db import unit
 from librarium.kit.routing import NO_CONTENT, api_router, fast_ok, no_content, ok
 from librarium.kit.schema import Envelope
 from librarium.providers import service
@@ -52,21 +51,18 @@ async def configure_provider(
 
 @router.post(ADMIN + "/{name}/test", tags=["admin"], response_model=Envelope[ProviderTest])
 async def test_provider(name: str, _: AdminCaller, session: Session, lookup: Lookups) -> Response:
-    async with unit.outside(session):
-        result = await service.test(lookup, name)
+    result = await service.test(lookup, name)
     return fast_ok(result.model_dump(exclude_none=True))  # {ok, title} or {ok, error}, as upstream
 
 
 @router.get("/lookup/isbn/{isbn}", tags=["lookup"], response_model=Envelope[list[BookResult]])
 async def lookup_isbn(isbn: str, _: CurrentCaller, session: Session, lookup: Lookups) -> Any:
-    async with unit.outside(session):
-        return ok(await service.by_isbn(lookup, isbn))
+    return ok(await service.by_isbn(lookup, isbn))
 
 
 @router.get("/lookup/isbn/{isbn}/merged", tags=["lookup"], response_model=Envelope[MergedBookResult])
 async def lookup_isbn_merged(isbn: str, _: CurrentCaller, session: Session, lookup: Lookups) -> Response:
-    async with unit.outside(session):
-        result = await service.merged_by_isbn(lookup, isbn)
+    result = await service.merged_by_isbn(lookup, isbn)
     # fields no provider had are left out, but `categories` and `covers` are always there (null when empty)
     data = result.model_dump(exclude_none=True)
     return fast_ok({**data, "categories": data.get("categories"), "covers": data.get("covers")})
@@ -74,17 +70,14 @@ async def lookup_isbn_merged(isbn: str, _: CurrentCaller, session: Session, look
 
 @router.get("/lookup/books", tags=["lookup"], response_model=Envelope[list[BookResult]])
 async def lookup_books(_: CurrentCaller, session: Session, lookup: Lookups, q: str = "") -> Any:
-    async with unit.outside(session):
-        return ok(await service.search_books(lookup, q))
+    return ok(await service.search_books(lookup, q))
 
 
 @router.get("/lookup/series", tags=["lookup"], response_model=Envelope[list[SeriesResult]])
 async def lookup_series(_: CurrentCaller, session: Session, lookup: Lookups, q: str = "") -> Any:
-    async with unit.outside(session):
-        return ok(await service.search_series(lookup, q))
+    return ok(await service.search_series(lookup, q))
 
 
 @router.get("/lookup/contributors", tags=["lookup"], response_model=Envelope[list[ContributorHit]])
 async def lookup_contributors(_: CurrentCaller, session: Session, lookup: Lookups, q: str = "") -> Any:
-    async with unit.outside(session):
-        return ok(await service.search_contributors(lookup, q))
+    return ok(await service.search_contributors(lookup, q))

@@ -113,7 +113,8 @@ async def test(lookup: Lookup, name: str) -> ProviderTest:
     if not live.config.enabled:
         return ProviderTest(ok=False, error="provider is disabled — save an API key and enable it first")
     try:
-        found = await live.provider.lookup_isbn(lookup.call(live, retries=0), TEST_ISBN)
+        async with lookup.waiting():
+            found = await live.provider.lookup_isbn(lookup.call(live, retries=0), TEST_ISBN)
     except ProviderError as exc:
         return ProviderTest(ok=False, error=str(exc))
     if found is None:

@@ -28,6 +28,7 @@ def upgrade() -> None:
         "lookup_cache",
         sa.Column("key", sa.String(length=512), nullable=False),
         sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("base_url", sa.String(length=512), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_lookup_cache")),
