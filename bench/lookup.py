@@ -86,7 +86,8 @@ def isbns() -> Any:
 
 
 def ms(values: list[float]) -> str:
-    return f"min {min(values) * 1000:7.1f}  median {statistics.median(values) * 1000:7.1f}  max {max(values) * 1000:7.1f} ms"
+    low, mid, high = (1000 * f(values) for f in (min, statistics.median, max))
+    return f"min {low:7.1f}  median {mid:7.1f}  max {high:7.1f} ms"
 
 
 async def timed(http: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> float:
