@@ -255,3 +255,18 @@ async def test_a_running_worker_sees_config_changes(api, stand_in, tmp_path, dat
         await running
     async with db.unit_of_work(write=False) as session:
         assert await session.scalar(select(func.count()).select_from(Job)) == 2
+
+
+async def test_expired_answers_are_purged_by_the_maintenance_job(api, tmp_path, database_url):
+    db = api.app.state.db
+    now = utcnow()
+    async with db.unit_of_work() as session:
+        session.add(LookupCacheEntry(key="old", value="null", base_url="", expires_at=now - timedelta(minutes=1)))
+        session.add(LookupCacheEntry(key="new", value="null", base_url="", expires_at=now + timedelta(hours=1)))
+    async with db.unit_of_work() as session:
+        job = await jobs.enqueue(session, "maintenance.purge_lookup_cache", {})
+    await Worker(db, make_settings(tmp_path, database_url)).run_until_idle()
+    async with db.unit_of_work(write=False) as session:
+        assert list(await session.scalars(select(LookupCacheEntry.key))) == ["new"]
+        done = await session.get(Job, job.id)
+        assert (done.state, done.checkpoint) == ("succeeded", {"removed": 1})

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.config import Settings
+from librarium.db.base import utcnow
 from librarium.errors import BadRequest, NotFound, UpstreamError
 from librarium.kit import isbn as isbns
 from librarium.providers import merge, registry
@@ -192,3 +193,7 @@ async def fetch_contributor(lookup: Lookup, provider: str, external_id: str) -> 
     if record is None:
         raise NotFound("contributor not found at provider")
     return record
+
+
+async def purge_expired_lookups(session: AsyncSession) -> int:
+    return await repo.purge_expired(session, utcnow())
