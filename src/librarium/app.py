@@ -101,7 +101,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
 
     api = APIRouter(prefix=API_PREFIX)
     api.add_api_route("/health", health, methods=["GET"], tags=["health"], response_model=Health)
-    # FastAPI tries routes in order, ~8 µs each: the lookups (answered from the cache in a few ms) come early
+    # FastAPI tries routes in order (about 1 µs each); the lookups, answered from the cache in a few ms, come early
     routers = (
         auth_router,
         providers_router,
