@@ -273,3 +273,50 @@ async def test_base_url_is_used(fake, call):
     c = call("open_library", base_url="http://mirror.local/ol/")
     assert len(await c.provider.search_books(c, "dune")) == 2
     assert str(fake.requests[0].url).startswith("http://mirror.local/ol/search.json?")
+
+
+# every remote provider, the same failure modes through its own request path
+PRIMARY = [
+    ("open_library", "GET", f"{OL}/search.json", "search_books", "open_library_search"),
+    ("google_books", "GET", f"{GB}/volumes", "lookup_isbn", "google_books_isbn"),
+    ("isbndb", "GET", f"https://api2.isbndb.com/book/{ISBN}", "lookup_isbn", "isbndb_book"),
+    ("hardcover", "POST", HC, "lookup_isbn", "hardcover_edition"),
+    ("mangadex", "GET", f"{MD}/manga", "search_series", "mangadex_search"),
+]
+
+
+async def _ask(c: Call, operation: str):
+    argument = ISBN if operation == "lookup_isbn" else "dune"
+    return await getattr(c.provider, operation)(c, argument)
+
+
+@pytest.mark.parametrize(("name", "method", "url", "operation", "recorded"), PRIMARY)
+async def test_malformed_body(fake, call, name, method, url, operation, recorded):
+    fake.on(method, url, text="<html>maintenance</html>", headers={"content-type": "text/html"})
+    with pytest.raises(ProviderError, match="malformed response"):
+        await _ask(call(name), operation)
+
+
+@pytest.mark.parametrize(("name", "method", "url", "operation", "recorded"), PRIMARY)
+async def test_timeout_then_answer(fake, call, sleeps, name, method, url, operation, recorded):
+    fake.on(method, url, error=httpx.ConnectTimeout, once=True)
+    fake.on(method, url, recorded=recorded)
+    assert await _ask(call(name), operation)
+    assert len(sleeps) == 1
+
+
+@pytest.mark.parametrize(("name", "method", "url", "operation", "recorded"), PRIMARY)
+async def test_rate_limited_then_answer(fake, call, sleeps, name, method, url, operation, recorded):
+    fake.on(method, url, status=429, headers={"retry-after": "3"}, once=True)
+    fake.on(method, url, status=503, once=True)
+    fake.on(method, url, recorded=recorded)
+    assert await _ask(call(name), operation)
+    assert sleeps[0] == 3.0 and len(sleeps) == 2
+
+
+@pytest.mark.parametrize(("name", "method", "url", "operation", "recorded"), PRIMARY)
+async def test_still_failing_after_retries(fake, call, name, method, url, operation, recorded):
+    fake.on(method, url, status=503, text="unavailable")
+    with pytest.raises(ProviderError, match="503"):
+        await _ask(call(name), operation)
+    assert len(fake.requests) == 3
