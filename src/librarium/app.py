@@ -32,6 +32,7 @@ from librarium.db import migrate
 from librarium.db.engine import make_engine
 from librarium.db.unit import Database
 from librarium.editions.router import router as editions_router
+from librarium.enrichment.router import router as enrichment_router
 from librarium.errors import install_error_handlers
 from librarium.files.router import router as files_router
 from librarium.genres.router import router as genres_router
@@ -118,6 +119,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         loans_router,
         dashboard_router,
         files_router,
+        enrichment_router,
     )
     for router in routers:
         api.include_router(router)

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from librarium.books.filters import search_document
 from librarium.db.base import UTCDateTime
 from librarium.kit.repository import LibraryScoped
+from librarium.kit.sorting import derive_sort_name
 from librarium.models import (
     Book,
     BookContributor,
@@ -376,3 +377,52 @@ async def existing_ids(session: AsyncSession, model: Any, ids: Iterable[uuid.UUI
         return set()
     stmt = select(model.id).where(model.id.in_(wanted), *(getattr(model, k) == v for k, v in filters.items()))
     return set((await session.execute(stmt)).scalars())
+
+
+# --- enrichment (books/enrichable.py) --------------------------------------------------------------
+
+
+async def editions_of(session: AsyncSession, book_id: uuid.UUID) -> list[BookEdition]:
+    stmt = select(BookEdition).where(BookEdition.book_id == book_id).order_by(BookEdition.created_at, BookEdition.id)
+    return list((await session.scalars(stmt)).all())
+
+
+async def genre_ids(session: AsyncSession, book_id: uuid.UUID) -> list[uuid.UUID]:
+    return list((await session.scalars(select(BookGenre.genre_id).where(BookGenre.book_id == book_id))).all())
+
+
+async def people_named(session: AsyncSession, names: list[str]) -> list[uuid.UUID]:
+    """A contributor per name (the same name, case-insensitively, is the same person), created when new."""
+    wanted = {name.lower(): name for name in names}
+    found: dict[str, uuid.UUID] = {}
+    if wanted:
+        stmt = select(Contributor.name_lower, Contributor.id).where(Contributor.name_lower.in_(list(wanted)))
+        for lower, cid in (await session.execute(stmt.order_by(Contributor.created_at))).all():
+            found.setdefault(lower, cid)
+    for lower, name in wanted.items():
+        if lower not in found:
+            person = Contributor(name=name, name_lower=lower, sort_name=derive_sort_name(name))
+            session.add(person)
+            await session.flush()
+            found[lower] = person.id
+    return [found[name.lower()] for name in names]
+
+
+async def replace_authors(session: AsyncSession, book_id: uuid.UUID, people: list[uuid.UUID]) -> None:
+    """The book's `author` links become `people`, in order; every other role stays."""
+    await session.execute(
+        delete(BookContributor).where(BookContributor.book_id == book_id, BookContributor.role == "author")
+    )
+    rows = [
+        {"book_id": book_id, "contributor_id": c, "role": "author", "display_order": i}
+        for i, c in enumerate(dict.fromkeys(people))
+    ]
+    if rows:
+        await session.execute(insert(BookContributor), rows)
+
+
+async def replace_genres(session: AsyncSession, book_id: uuid.UUID, genres: list[uuid.UUID]) -> None:
+    await session.execute(delete(BookGenre).where(BookGenre.book_id == book_id))
+    rows = [{"book_id": book_id, "genre_id": g} for g in dict.fromkeys(genres)]
+    if rows:
+        await session.execute(insert(BookGenre), rows)

@@ -48,8 +48,10 @@ async def store(
     data: bytes,
     user_id: uuid.UUID,
     source_url: str | None = None,
+    keep_previous: bool = False,
 ) -> CoverImage:
-    """Validate `data` as an image, write it atomically, and make it the entity's only image."""
+    """Validate `data` as an image, write it atomically, and make it the entity's only image — or, with
+    `keep_previous`, its primary one, the others kept (not shown) so that an enrichment can be undone."""
     mime, ext = check_image(data)
     directory = folder(settings, entity_type, entity_id)
     directory.mkdir(parents=True, exist_ok=True)
@@ -75,11 +77,44 @@ async def store(
         created_by=user_id,
     )
     session.add(row)
+    if keep_previous:
+        for previous in old:
+            previous.is_primary = False
+        await session.flush()
+        return row
     for previous in old:
         await session.delete(previous)
     await session.flush()
     _delete_after_commit(session, [directory / previous.filename for previous in old])
     return row
+
+
+async def restore(
+    session: AsyncSession, settings: Settings, entity_type: str, entity_id: uuid.UUID, current_id: str, kept: list[str]
+) -> bool:
+    """Undo a `keep_previous` store: when `current_id` is still the primary image and the kept ones still
+    exist, the kept ones come back and the current one goes. False (nothing changed) otherwise."""
+    rows = {str(row.id): row for row in await _all(session, entity_type, entity_id)}
+    current = rows.get(current_id)
+    if current is None or not current.is_primary or not all(k in rows for k in kept):
+        return False
+    for k in kept:
+        rows[k].is_primary = True
+    await session.delete(current)
+    await session.flush()
+    _delete_after_commit(session, [folder(settings, entity_type, entity_id) / current.filename])
+    return True
+
+
+async def discard(
+    session: AsyncSession, settings: Settings, entity_type: str, entity_id: uuid.UUID, image_ids: list[str]
+) -> None:
+    """Removes kept (not primary) images among `image_ids`."""
+    rows = [r for r in await _all(session, entity_type, entity_id) if str(r.id) in image_ids and not r.is_primary]
+    for row in rows:
+        await session.delete(row)
+    await session.flush()
+    _delete_after_commit(session, [folder(settings, entity_type, entity_id) / row.filename for row in rows])
 
 
 def _delete_after_commit(session: AsyncSession, files: list[Path]) -> None:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 Handler = Callable[["JobContext"], Awaitable[None]]
 
 # the modules holding the project's own job kinds
-TASK_MODULES: tuple[str, ...] = ("librarium.jobs.maintenance",)
+TASK_MODULES: tuple[str, ...] = ("librarium.jobs.maintenance", "librarium.enrichment.tasks")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from librarium.models.catalog import (
 )
 from librarium.models.circulation import Loan, LoanTag, SeriesTag, ShelfTag
 from librarium.models.editions import BookEdition, UserBookInteraction
+from librarium.models.enrichment import EnrichmentBatch, EnrichmentChange, EnrichmentItem
 from librarium.models.files import EditionFile, StorageLocation
 from librarium.models.jobs import Job, JobSchedule
 from librarium.models.libraries import Library, LibraryMembership, MemberTag, Tag
@@ -31,6 +32,9 @@ __all__ = [
     "BookTag",
     "Contributor",
     "EditionFile",
+    "EnrichmentBatch",
+    "EnrichmentChange",
+    "EnrichmentItem",
     "InstanceSetting",
     "LookupCacheEntry",
     "ContributorWork",
