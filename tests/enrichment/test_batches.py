@@ -117,11 +117,10 @@ async def test_revert_restores_what_nobody_changed_since(shelf, stand_in, tmp_pa
     book_path = f"/libraries/{library['id']}/books/{typed['id']}"
     book = (await api.get(book_path, owner)).json()["data"]
     # the user edits the description after the batch
-    await api.put(
-        book_path, owner,
-        json={"title": book["title"], "description": "Mine now", "media_type_id": typed["media_type_id"],
-              "contributors": [{"contributor_id": c["contributor_id"], "role": c["role"]} for c in book["contributors"]]},
-    )  # fmt: skip
+    links = [{"contributor_id": c["contributor_id"], "role": c["role"]} for c in book["contributors"]]
+    body = {"title": book["title"], "description": "Mine now", "media_type_id": typed["media_type_id"],
+            "contributors": links}  # fmt: skip
+    await api.put(book_path, owner, json=body)
     r = await api.post(f"/enrichment-batches/{batch}/revert", owner)
     assert r.status_code == 200, r.text
     report = r.json()["data"]
