@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 Handler = Callable[["JobContext"], Awaitable[None]]
 
 # the modules holding the project's own job kinds
-TASK_MODULES: tuple[str, ...] = ("librarium.jobs.maintenance", "librarium.enrichment.tasks")
+TASK_MODULES: tuple[str, ...] = ("librarium.jobs.maintenance", "librarium.enrichment.tasks", "librarium.series.tasks")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Schedule:
     kind: str
     interval: timedelta
     first_after: timedelta = timedelta(seconds=30)
+    interval_setting: str | None = None  # a Settings field (seconds) that overrides `interval`
 
 
 KINDS: dict[str, JobKind] = {}

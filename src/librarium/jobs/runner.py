@@ -109,7 +109,10 @@ class Worker:
                 continue
             try:
                 async with self.db.unit_of_work() as session:
-                    fired, due = await repo.take_schedule(session, entry.name, entry.interval, entry.first_after)
+                    interval = entry.interval
+                    if entry.interval_setting:
+                        interval = timedelta(seconds=getattr(self.settings, entry.interval_setting))
+                    fired, due = await repo.take_schedule(session, entry.name, interval, entry.first_after)
                     if fired:
                         await service.enqueue(session, entry.kind, {"schedule": entry.name})
                         log.info("schedule %s fired", entry.name)

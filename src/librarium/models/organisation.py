@@ -29,6 +29,8 @@ class Series(IdMixin, TimestampMixin, Base):
     external_id: Mapped[str | None] = mapped_column(Text)
     external_source: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # when the volumes were last synced from the linked source (by hand or by the release checker)
+    volumes_checked_at: Mapped[datetime | None]
 
 
 class SeriesVolume(IdMixin, TimestampMixin, Base):

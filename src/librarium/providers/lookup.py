@@ -46,13 +46,18 @@ class Operation:
     capability: str
     adapter: TypeAdapter[Any]
     ask: Callable[[Provider, Call, str], Awaitable[Any]]
+    max_ttl: int | None = None  # seconds; answers that change often (release dates) are kept shorter
 
 
 ISBN = Operation("isbn", "book_isbn", TypeAdapter(BookResult | None), lambda p, c, a: p.lookup_isbn(c, a))
 BOOKS = Operation("books", "book_search", TypeAdapter(list[BookResult]), lambda p, c, a: p.search_books(c, a))
 SERIES = Operation("series", "series_name", TypeAdapter(list[SeriesResult]), lambda p, c, a: p.search_series(c, a))
 VOLUMES = Operation(
-    "volumes", "series_volumes", TypeAdapter(list[VolumeResult] | None), lambda p, c, a: p.series_volumes(c, a)
+    "volumes",
+    "series_volumes",
+    TypeAdapter(list[VolumeResult] | None),
+    lambda p, c, a: p.series_volumes(c, a),
+    max_ttl=6 * 3600,  # the release checker looks daily; a week-old answer would hide new volumes
 )
 CONTRIBUTORS = Operation(
     "contributors", "contributor", TypeAdapter(list[ContributorHit]), lambda p, c, a: p.search_contributors(c, a)
@@ -146,14 +151,16 @@ class Lookup:
         pending = [live for live in askable if live.provider.name not in answers]
         failed: dict[str, str] = {} if errors is None else errors
         limit = deadline or self.settings.lookup_deadline
+        urls = {live.provider.name: live.config.base_url for live in askable}
         if any(live.provider.remote for live in pending):
+            # outside the bound session's transaction: while providers answer, and while the cache is written
+            # in its own unit (which, on SQLite, needs the write turn a bound write session would be holding)
             async with self.waiting():
                 fresh = await self._fan_out(operation, argument, pending, limit, failed)
-        else:  # nothing to wait for (the test provider answers from memory)
+                await self._remember({keys[n]: (operation, urls[n], v) for n, v in fresh.items() if n in keys})
+        else:  # nothing to wait for (the test provider answers from memory) and nothing to cache
             fresh = await self._fan_out(operation, argument, pending, limit, failed)
         answers.update(fresh)
-        urls = {live.provider.name: live.config.base_url for live in askable}
-        await self._remember({keys[n]: (operation, urls[n], value) for n, value in fresh.items() if n in keys})
         ordered = sorted((live for live in askable if live.provider.name in answers), key=lambda live: live.rank)
         return [(live, answers[live.provider.name]) for live in ordered]
 
@@ -193,6 +200,7 @@ class Lookup:
         entries = {}
         for key, (operation, base_url, value) in fresh.items():
             ttl = miss_ttl if _is_miss(value) else hit_ttl
+            ttl = min(ttl, operation.max_ttl) if operation.max_ttl is not None else ttl
             if ttl > 0 and hit_ttl > 0:
                 entries[key] = (base_url, operation.adapter.dump_json(value).decode(), now + timedelta(seconds=ttl))
         if not entries:

@@ -15,7 +15,7 @@ from librarium.kit import isbn as isbns
 from librarium.providers import merge, registry
 from librarium.providers import repository as repo
 from librarium.providers.base import BOOK_ISBN, ProviderError
-from librarium.providers.lookup import BOOKS, CONTRIBUTOR, CONTRIBUTORS, ISBN, SERIES, Lookup
+from librarium.providers.lookup import BOOKS, CONTRIBUTOR, CONTRIBUTORS, ISBN, SERIES, VOLUMES, Lookup
 from librarium.providers.registry import Live
 from librarium.providers.schemas import (
     BookResult,
@@ -25,6 +25,7 @@ from librarium.providers.schemas import (
     ProviderStatus,
     ProviderTest,
     SeriesResult,
+    VolumeResult,
 )
 
 log = logging.getLogger("librarium.providers")
@@ -197,3 +198,23 @@ async def fetch_contributor(lookup: Lookup, provider: str, external_id: str) -> 
 
 async def purge_expired_lookups(session: AsyncSession) -> int:
     return await repo.purge_expired(session, utcnow())
+
+
+async def series_volumes(lookup: Lookup, source: str | None, external_id: str) -> list[VolumeResult]:
+    """A series' volumes from its linked source, or — with no source — the first enabled provider that lists
+    volumes (upstream's fallback). 400 when no provider can answer, 502 when it fails (upstream: 500s)."""
+    lives = [
+        lv for lv in await lookup.providers() if lv.config.enabled and VOLUMES.capability in lv.provider.capabilities
+    ]
+    live = next((lv for lv in lives if source in (None, "", lv.provider.name)), None)
+    if live is None:
+        raise BadRequest(
+            f'no enabled volumes provider for source "{source}"' if source else "no volumes provider is enabled"
+        )
+    errors: dict[str, str] = {}
+    deadline = max(lookup.settings.lookup_deadline, lookup.settings.provider_timeout * 2)
+    answers = await lookup.ask(VOLUMES, external_id, only=live.provider.name, deadline=deadline, errors=errors)
+    if live.provider.name in errors:
+        raise UpstreamError(f"provider error: {errors[live.provider.name]}")
+    found: list[VolumeResult] | None = answers[0][1] if answers else None
+    return found or []

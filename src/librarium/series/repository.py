@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.db.base import utcnow
 from librarium.kit.repository import LibraryScoped
 from librarium.models import Book, BookSeries, MediaType, Series, SeriesVolume
 
@@ -113,3 +114,41 @@ async def other_series(
         .order_by(Series.name)
     )
     return [(b, i, n, p) for b, i, n, p in (await session.execute(stmt)).all()]
+
+
+async def upsert_volumes(session: AsyncSession, series_id: uuid.UUID, found: list[Any]) -> None:
+    """Provider volumes merged by position: new ones added, known ones updated where the provider has a value
+    (an empty title never erases one — upstream's MangaDex sync did), none deleted."""
+    existing = {round(v.position, 1): v for v in await volumes(session, series_id)}
+    for item in found:
+        position = round(float(item.position), 1)
+        release = date.fromisoformat(item.release_date[:10]) if _iso_date(item.release_date) else None
+        row = existing.get(position)
+        if row is None:
+            row = SeriesVolume(series_id=series_id, position=position)
+            session.add(row)
+            existing[position] = row
+        row.title = item.title or row.title
+        row.release_date = release or row.release_date
+        row.cover_url = item.cover_url or row.cover_url
+        row.external_id = item.external_id or row.external_id
+        row.updated_at = utcnow()
+    await session.flush()
+
+
+def _iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text[:10])
+    except ValueError:
+        return False
+    return True
+
+
+async def linked(session: AsyncSession) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(library_id, series_id) of every series linked to a provider, least recently checked first."""
+    stmt = (
+        select(Series.library_id, Series.id)
+        .where(Series.external_id.is_not(None), Series.external_id != "")
+        .order_by(Series.volumes_checked_at.is_not(None), Series.volumes_checked_at, Series.id)
+    )
+    return [(lib, sid) for lib, sid in (await session.execute(stmt)).all()]

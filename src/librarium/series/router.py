@@ -10,6 +10,7 @@ from fastapi import Query, Response
 from librarium.auth.deps import Caller, Session, can
 from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
 from librarium.kit.schema import Envelope
+from librarium.providers.deps import Lookups
 from librarium.series import service
 from librarium.series.schemas import (
     Applied,
@@ -95,6 +96,13 @@ async def remove_series_book(
 ) -> Response:
     await service.remove_book(session, library_id, series_id, book_id)
     return no_content()
+
+
+@router.post(ONE + "/volumes/sync", response_model=Envelope[list[VolumeRead]])
+async def sync_volumes(
+    library_id: uuid.UUID, series_id: uuid.UUID, _: Updater, session: Session, lookup: Lookups
+) -> Any:
+    return ok(await service.sync_volumes(session, lookup, library_id, series_id))
 
 
 @router.get(ONE + "/volumes", response_model=Envelope[list[VolumeRead]])

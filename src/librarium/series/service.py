@@ -14,6 +14,8 @@ from librarium.db.base import utcnow
 from librarium.errors import BadRequest, NotFound
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.models import BookSeries, Series, SeriesTag
+from librarium.providers import service as providers
+from librarium.providers.lookup import Lookup
 from librarium.series import matching
 from librarium.series import repository as repo
 from librarium.series.schemas import BulkCreate, Match, SeriesWrite
@@ -201,6 +203,28 @@ async def volumes(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.
         }
         for v in rows
     ]
+
+
+async def sync_volumes(
+    session: AsyncSession, lookup: Lookup, library_id: uuid.UUID, series_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """Volumes from the series' linked source, merged in (never deleted, titles never erased); the session's
+    transaction is ended while the provider answers."""
+    series = await get(session, library_id, series_id)
+    external_id = (series.external_id or "").strip()
+    if not external_id:
+        raise BadRequest("series has no external id linked")
+    source = series.external_source
+    found = await providers.series_volumes(lookup, source, external_id)
+    series = await get(session, library_id, series_id)  # read again: the transaction ended meanwhile
+    await repo.upsert_volumes(session, series.id, found)
+    series.volumes_checked_at = utcnow()
+    await session.flush()
+    return await volumes(session, library_id, series_id)
+
+
+async def linked_series(session: AsyncSession) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    return await repo.linked(session)
 
 
 # --- suggestions and matching ---------------------------------------------------------------------
