@@ -102,6 +102,7 @@ class Settings(BaseSettings):
     lookup_deadline: float = Field(5.0, gt=0, le=300, validation_alias=_env("LOOKUP_DEADLINE"))
     lookup_cache_ttl: int = Field(7 * 86400, ge=0, validation_alias=_env("LOOKUP_CACHE_TTL"))
     lookup_cache_miss_ttl: int = Field(3600, ge=0, validation_alias=_env("LOOKUP_CACHE_MISS_TTL"))
+    enrichment_concurrency: int = Field(8, ge=1, le=64, validation_alias=_env("ENRICHMENT_CONCURRENCY"))
     release_check_interval: int = Field(86400, ge=60, validation_alias=_env("RELEASE_CHECK_INTERVAL"))
 
     # Folders storage locations may point into (os.pathsep-separated); empty = the data directory only.

@@ -11,7 +11,7 @@ import pytest
 from librarium.kit.http import HttpClient
 from librarium.providers.base import Call, Config, ProviderError
 from librarium.providers.registry import BY_NAME
-from tests.fixtures.stand_in import StandIn
+from tests.fixtures.stand_in import StandIn, recording
 
 OL = "https://openlibrary.org"
 GB = "https://www.googleapis.com/books/v1"
@@ -320,3 +320,12 @@ async def test_still_failing_after_retries(fake, call, name, method, url, operat
     with pytest.raises(ProviderError, match="503"):
         await _ask(call(name), operation)
     assert len(fake.requests) == 3
+
+
+async def test_open_library_asks_for_the_edition_only_when_the_record_has_gaps(fake, call):
+    record = recording("open_library_books_data")
+    record[f"ISBN:{ISBN}"]["notes"] = "A boy wizard."
+    fake.on("GET", f"{OL}/api/books", json_body=record)
+    c = call("open_library")
+    assert (await c.provider.lookup_isbn(c, ISBN)).description == "A boy wizard."
+    assert [r.url.path for r in fake.requests] == ["/api/books"]

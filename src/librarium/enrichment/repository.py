@@ -41,7 +41,7 @@ async def items(session: AsyncSession, batch_id: uuid.UUID) -> list[EnrichmentIt
     return list((await session.scalars(stmt)).all())
 
 
-async def pending_items(session: AsyncSession, batch_id: uuid.UUID, limit: int) -> list[EnrichmentItem]:
+async def pending_items(session: AsyncSession, batch_id: uuid.UUID, limit: int | None) -> list[EnrichmentItem]:
     stmt = (
         select(EnrichmentItem)
         .where(EnrichmentItem.batch_id == batch_id, EnrichmentItem.status == "pending")

@@ -52,6 +52,14 @@ async def create(
     return batch
 
 
+def count(batch: EnrichmentBatch, status: str) -> None:
+    """One more book processed (its item's new status in the same transaction)."""
+    batch.processed_books += 1
+    batch.failed_books += status == "failed"
+    batch.skipped_books += status == "skipped"
+    batch.updated_at = utcnow()
+
+
 async def finish_if_complete(session: AsyncSession, batch_id: uuid.UUID) -> None:
     """Counters from the items (never lost, never counted twice); the final status once none is pending."""
     batch = await session.get(EnrichmentBatch, batch_id)
