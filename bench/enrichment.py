@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
-import uvicorn
-from server import free_port, memory_mb, start, stop  # bench/server.py, next to this script
+from server import memory_mb, send_json, serve_asgi, start, stop  # bench/server.py, next to this script
 
 from librarium.kit.isbn import to_isbn13
 
@@ -45,19 +42,7 @@ async def stand_in(scope: dict[str, Any], receive: Any, send: Any) -> None:
                         "publish_date": "2001", "languages": [{"key": "/languages/eng"}],
                         "identifiers": {"isbn_13": [isbn], "isbn_10": ["0000000000"]},
                         "subjects": [{"name": "Fantasy"}]}}  # fmt: skip
-    payload = json.dumps(answer).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
-
-
-def serve_stand_in() -> tuple[uvicorn.Server, str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(stand_in, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port}"
+    await send_json(send, status, answer)
 
 
 async def add_books(http: httpx.AsyncClient, library: str, media: str, first: int, count: int) -> list[str]:
@@ -78,9 +63,9 @@ async def add_books(http: httpx.AsyncClient, library: str, media: str, first: in
 async def enrich(http: httpx.AsyncClient, library: str, ids: list[str]) -> float:
     started = time.perf_counter()
     batch = (await http.post(f"/libraries/{library}/books/bulk/enrich", json={"book_ids": ids})).json()["data"]
-    while True:
-        await asyncio.sleep(0.2)
-        data = (await http.get(f"/enrichment-batches/{batch['id']}")).json()["data"]
+    while True:  # the list, as the web client's Jobs page polls it (the detail carries every item and change)
+        await asyncio.sleep(0.5)
+        data = next(b for b in (await http.get("/enrichment-batches")).json()["data"] if b["id"] == batch["id"])
         if data["status"] not in ("pending", "processing"):
             break
     elapsed = time.perf_counter() - started
@@ -96,7 +81,11 @@ async def session(base: str) -> tuple[httpx.AsyncClient, str, str]:
         r = await http.post("/auth/login", json={"identifier": "bench", "password": "bench-password"})
     http.headers["Authorization"] = f"Bearer {r.json()['data']['access_token']}"
     libraries = (await http.get("/libraries")).json()["data"]
-    library = libraries[0]["id"] if libraries else (await http.post("/libraries", json={"name": "Bench"})).json()["data"]["id"]
+    library = (
+        libraries[0]["id"]
+        if libraries
+        else (await http.post("/libraries", json={"name": "Bench"})).json()["data"]["id"]
+    )
     media = next(m["id"] for m in (await http.get("/media-types")).json()["data"] if m["name"] == "novel")
     return http, library, media
 
@@ -127,13 +116,15 @@ def main() -> None:
     args = parser.parse_args()
     load = os.getloadavg()
     print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}  (cores: {os.cpu_count()})")
-    stand_server, stand = serve_stand_in()
+    stand_server, stand = serve_asgi(stand_in)
     with tempfile.TemporaryDirectory(prefix="librarium-bench-") as tmp:
         env = {"LIBRARIUM_DATA_DIR": str(Path(tmp) / "data"), "LIBRARIUM_OPEN_LIBRARY_URL": stand,
                "LIBRARIUM_ARGON2_MEMORY_KIB": "8192", "LIBRARIUM_JOB_POLL_INTERVAL": "0.2"}  # fmt: skip
         if args.database_url:
             env["LIBRARIUM_DATABASE_URL"] = args.database_url
-        print(f"database: {'PostgreSQL' if args.database_url else 'SQLite'}; provider answers after {DELAY * 1000:.0f} ms")
+        print(
+            f"database: {'PostgreSQL' if args.database_url else 'SQLite'}; provider answers after {DELAY * 1000:.0f} ms"
+        )
         sequential, _ = run(env | {"LIBRARIUM_ENRICHMENT_CONCURRENCY": "1"}, 0, args.baseline_books)
         print(f"one book at a time (upstream's order), {args.baseline_books} books: {sequential:6.1f} books/s")
         concurrent, rss = run(env, 100_000, args.books)

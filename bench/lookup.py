@@ -19,15 +19,13 @@ import json
 import os
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
-import uvicorn
-from server import free_port, start, stop  # bench/server.py, next to this script
+from server import send_json, serve_asgi, start, stop  # bench/server.py, next to this script
 
 from librarium.kit.isbn import to_isbn13
 
@@ -63,19 +61,7 @@ async def stand_in(scope: dict[str, Any], receive: Any, send: Any) -> None:
         isbn = json.loads(body)["variables"]["isbn"]
         edition = {"isbn_13": isbn, "pages": 310, "book": {"title": f"Book {isbn}", "description": "From Hardcover"}}
         status, answer = 200, {"data": {"editions": [edition]}}
-    payload = json.dumps(answer).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
-
-
-def serve_stand_in() -> tuple[uvicorn.Server, str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(stand_in, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port}"
+    await send_json(send, status, answer)
 
 
 def isbns() -> Any:
@@ -143,7 +129,7 @@ def main() -> None:
     args = parser.parse_args()
     load = os.getloadavg()
     print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}  (cores: {os.cpu_count()})")
-    stand_server, stand = serve_stand_in()
+    stand_server, stand = serve_asgi(stand_in)
     with tempfile.TemporaryDirectory(prefix="librarium-bench-") as tmp:
         env = {
             "LIBRARIUM_DATA_DIR": str(Path(tmp) / "data"),

@@ -197,3 +197,16 @@ async def test_cancel_and_delete(shelf, stand_in, tmp_path, database_url):
     assert (await api.delete("/enrichment-batches", owner)).status_code == 204
     assert (await api.get(f"/enrichment-batches/{done}", owner)).status_code == 404
     assert (await api.get("/enrichment-batches", owner)).json() == {"data": []}
+
+
+async def test_a_book_deleted_before_its_turn_is_skipped(shelf, stand_in, tmp_path, database_url):
+    api, owner, library, typed, bare = shelf
+    record(stand_in)
+    path = f"/libraries/{library['id']}/books/bulk/enrich"
+    batch = (await api.post(path, owner, json={"book_ids": [typed["id"], bare["id"]]})).json()["data"]["id"]
+    assert (await api.delete(f"/libraries/{library['id']}/books/{typed['id']}", owner)).status_code == 204
+    await run_worker(api, tmp_path, database_url)
+    detail = (await api.get(f"/enrichment-batches/{batch}", owner)).json()["data"]
+    assert (detail["status"], detail["processed_books"], detail["skipped_books"]) == ("done", 2, 2)
+    first = detail["items"][0]
+    assert (first["book_id"], first["book_title"], first["message"]) == (None, "HP 1", "the book was deleted")

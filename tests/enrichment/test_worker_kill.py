@@ -9,12 +9,10 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,13 +21,14 @@ from sqlalchemy import func, select
 
 from librarium.models import EnrichmentBatch, EnrichmentChange
 from tests.fixtures.factories import isbn13
+from tests.fixtures.stand_in import Handler, loopback
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).with_name("librarium")
 BOOKS = 48
 
 
-class _Slow(BaseHTTPRequestHandler):
+class _Slow(Handler):
     asked: Counter[str] = Counter()
 
     def do_GET(self) -> None:  # noqa: N802
@@ -41,23 +40,14 @@ class _Slow(BaseHTTPRequestHandler):
             time.sleep(0.25)
             isbn = key.removeprefix("ISBN:")
             body, status = json.dumps({key: {"title": f"T {isbn}", "notes": f"About {isbn}"}}).encode(), 200
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.reply(status, body)
 
 
 @pytest.fixture
 def open_library() -> Iterator[str]:
     _Slow.asked = Counter()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with loopback(_Slow) as base:
+        yield base
 
 
 def _worker(database_url: str, tmp_path: Path, base: str) -> subprocess.Popen[bytes]:

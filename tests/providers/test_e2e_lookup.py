@@ -5,9 +5,7 @@ create the book, fetch its cover."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -15,12 +13,12 @@ import pytest
 
 from tests.fixtures.media import png
 from tests.fixtures.server import serve
-from tests.fixtures.stand_in import recording
+from tests.fixtures.stand_in import Handler, loopback, recording
 
 ISBN = "9780439708180"
 
 
-class _OpenLibrary(BaseHTTPRequestHandler):
+class _OpenLibrary(Handler):
     base = ""
     seen: list[str] = []
 
@@ -30,36 +28,23 @@ class _OpenLibrary(BaseHTTPRequestHandler):
         if url.path == "/api/books" and parse_qs(url.query).get("bibkeys") == [f"ISBN:{ISBN}"]:
             data = recording("open_library_books_data")
             data[f"ISBN:{ISBN}"]["cover"] = {"medium": f"{self.base}/covers/hp-M.png"}
-            self._send(200, json.dumps(data).encode(), "application/json")
+            self.reply(200, json.dumps(data).encode(), "application/json")
         elif url.path == f"/isbn/{ISBN}.json":
-            self._send(200, json.dumps(recording("open_library_edition")).encode(), "application/json")
+            self.reply(200, json.dumps(recording("open_library_edition")).encode(), "application/json")
         elif url.path == "/works/OL82563W.json":
-            self._send(200, json.dumps(recording("open_library_work")).encode(), "application/json")
+            self.reply(200, json.dumps(recording("open_library_work")).encode(), "application/json")
         elif url.path == "/covers/hp-M.png":
-            self._send(200, png((20, 30)), "image/png")
+            self.reply(200, png((20, 30)), "image/png")
         else:
-            self._send(404, b'{"error": "notfound"}', "application/json")
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+            self.reply(404, b'{"error": "notfound"}', "application/json")
 
 
 @pytest.fixture
 def open_library() -> Iterator[type[_OpenLibrary]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _OpenLibrary)
-    _OpenLibrary.base = f"http://127.0.0.1:{server.server_address[1]}"
     _OpenLibrary.seen = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield _OpenLibrary
-    server.shutdown()
+    with loopback(_OpenLibrary) as base:
+        _OpenLibrary.base = base
+        yield _OpenLibrary
 
 
 def test_add_a_book_by_isbn_over_http(tmp_path, database_url, open_library):
