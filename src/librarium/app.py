@@ -36,6 +36,7 @@ from librarium.enrichment.router import router as enrichment_router
 from librarium.errors import install_error_handlers
 from librarium.files.router import router as files_router
 from librarium.genres.router import router as genres_router
+from librarium.imports.router import router as imports_router
 from librarium.inputguard import InputGuard
 from librarium.jobs.runner import Worker
 from librarium.libraries.router import router as libraries_router
@@ -120,6 +121,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         dashboard_router,
         files_router,
         enrichment_router,
+        imports_router,
     )
     for router in routers:
         api.include_router(router)

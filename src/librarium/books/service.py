@@ -261,3 +261,8 @@ async def refresh_search(session: AsyncSession, contributor_id: uuid.UUID) -> No
 
 async def media_type_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
     return await repo.media_type_counts(session)
+
+
+async def people_named(session: AsyncSession, names: list[str]) -> list[uuid.UUID]:
+    """A contributor id per name (found case-insensitively, created when new), for importers."""
+    return await repo.people_named(session, names)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from dataclasses import field as default
 from pathlib import Path
 
 from fastapi import Request
@@ -21,6 +22,7 @@ class Received:
     content_type: str = ""
     size: int = 0
     path: Path | None = None
+    fields: dict[str, str] = default(default_factory=dict)  # the other (non-file) parts, when asked for
 
 
 @dataclass
@@ -32,6 +34,9 @@ class _State:
     handle: object = None
     found: Received | None = None
     too_large: bool = False
+    field_name: str = ""
+    field_value: bytearray | None = None
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 def _disposition(value: bytes) -> tuple[str, str]:
@@ -41,8 +46,20 @@ def _disposition(value: bytes) -> tuple[str, str]:
     return name, filename
 
 
-async def receive_file(request: Request, field_name: str, temp_for: Callable[[], Path], max_bytes: int) -> Received:
-    """Stream the multipart part `field_name` into `temp_for()`; other parts are skipped."""
+MAX_FIELD = 256 * 1024
+
+
+async def receive_file(
+    request: Request,
+    field_name: str,
+    temp_for: Callable[[], Path],
+    max_bytes: int,
+    *,
+    keep_fields: bool = False,
+    missing: str | None = None,
+) -> Received:
+    """Stream the multipart part `field_name` into `temp_for()`. Other parts are skipped — or, with
+    `keep_fields`, kept as text (at most 256 KiB each) in `Received.fields`."""
     content_type, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
@@ -68,8 +85,15 @@ async def receive_file(request: Request, field_name: str, temp_for: Callable[[],
             path = temp_for()
             state.current = Received(name, filename, state.headers.get(b"content-type", b"").decode(), 0, path)
             state.handle = open(path, "wb")  # noqa: SIM115 (closed in on_part_end or on failure)
+        elif keep_fields and not filename and name != field_name:
+            state.field_name, state.field_value = name, bytearray()
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
+        if state.field_value is not None:
+            state.field_value += data[start:end]
+            if len(state.field_value) > MAX_FIELD:
+                raise BadRequest(f"form field {state.field_name} is too large")
+            return
         if state.current is None or state.too_large:
             return
         state.current.size += end - start
@@ -79,6 +103,9 @@ async def receive_file(request: Request, field_name: str, temp_for: Callable[[],
         state.handle.write(data[start:end])  # type: ignore[attr-defined]
 
     def on_part_end() -> None:
+        if state.field_value is not None:
+            state.fields[state.field_name] = state.field_value.decode("utf-8", "replace")
+            state.field_name, state.field_value = "", None
         if state.current is not None:
             state.handle.close()  # type: ignore[attr-defined]
             state.found, state.current, state.handle = state.current, None, None
@@ -111,7 +138,8 @@ async def receive_file(request: Request, field_name: str, temp_for: Callable[[],
         _discard(state)
         raise BadRequest("invalid multipart form")
     if state.found is None:
-        raise BadRequest(f"{field_name} file is required" if field_name != "file" else "file is required")
+        raise BadRequest(missing or (f"{field_name} file is required" if field_name != "file" else "file is required"))
+    state.found.fields = state.fields
     return state.found
 
 

@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 Handler = Callable[["JobContext"], Awaitable[None]]
 
 # the modules holding the project's own job kinds
-TASK_MODULES: tuple[str, ...] = ("librarium.jobs.maintenance", "librarium.enrichment.tasks", "librarium.series.tasks")
+TASK_MODULES: tuple[str, ...] = (
+    "librarium.jobs.maintenance",
+    "librarium.enrichment.tasks",
+    "librarium.series.tasks",
+    "librarium.imports.tasks",
+)
 
 
 @dataclass(frozen=True)

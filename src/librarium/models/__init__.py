@@ -13,6 +13,7 @@ from librarium.models.circulation import Loan, LoanTag, SeriesTag, ShelfTag
 from librarium.models.editions import BookEdition, UserBookInteraction
 from librarium.models.enrichment import EnrichmentBatch, EnrichmentChange, EnrichmentItem
 from librarium.models.files import EditionFile, StorageLocation
+from librarium.models.imports import ImportItem, ImportJob
 from librarium.models.jobs import Job, JobSchedule
 from librarium.models.libraries import Library, LibraryMembership, MemberTag, Tag
 from librarium.models.organisation import BookSeries, BookShelf, CoverImage, Series, SeriesVolume, Shelf
@@ -32,6 +33,8 @@ __all__ = [
     "BookTag",
     "Contributor",
     "EditionFile",
+    "ImportItem",
+    "ImportJob",
     "EnrichmentBatch",
     "EnrichmentChange",
     "EnrichmentItem",

@@ -1,0 +1,53 @@
+"""Reading an uploaded CSV from disk, row by row: UTF-8 (with or without a BOM) or, failing that, Windows-1252;
+comma-separated, quoted fields may span lines, leading spaces trimmed. The first record is the header. A row
+with more or fewer fields than the header is read as it is (upstream rejected the whole file for one)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from librarium.errors import BadRequest
+
+FIELDS = ("title", "subtitle", "author", "isbn_13", "isbn_10", "publisher", "publish_date", "description",
+          "page_count", "language", "tags", "media_type", "acquired_date")  # fmt: skip
+
+
+def _records(path: Path, encoding: str) -> Iterator[list[str]]:
+    with path.open(newline="", encoding=encoding) as handle:
+        yield from csv.reader(handle, skipinitialspace=True)
+
+
+def mapped_rows(path: Path, mapping: dict[str, int]) -> list[dict[str, str]]:
+    """Each data row as {field: trimmed value} through `mapping` (field → 0-based column)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            rows: list[dict[str, str]] = []
+            for n, record in enumerate(_records(path, encoding)):
+                if n == 0:
+                    continue  # the header
+                if not any(cell.strip() for cell in record):
+                    continue  # a blank line
+                rows.append({f: record[i].strip() for f, i in mapping.items() if 0 <= i < len(record)})
+            return rows
+        except UnicodeDecodeError:
+            continue
+        except csv.Error as exc:
+            raise BadRequest(f"parsing CSV: {exc}") from exc
+    raise BadRequest("parsing CSV: the file is neither UTF-8 nor Windows-1252 text")
+
+
+def parse_mapping(raw: str | None) -> dict[str, int]:
+    import json
+
+    if not raw:
+        return {}
+    try:
+        value: Any = json.loads(raw)
+    except ValueError as exc:
+        raise BadRequest("invalid mapping JSON") from exc
+    if not isinstance(value, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
+        raise BadRequest("invalid mapping JSON")
+    return {str(k): int(v) for k, v in value.items()}

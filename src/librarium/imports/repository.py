@@ -1,0 +1,69 @@
+"""SQL of CSV import jobs and their rows."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.models import ImportItem, ImportJob, Library
+
+FINISHED = ("done", "failed", "cancelled")
+ACTIVE = ("pending", "processing")
+
+
+async def add_items(session: AsyncSession, job_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), 1000):
+        await session.execute(
+            insert(ImportItem), [{"import_job_id": job_id, **row} for row in rows[start : start + 1000]]
+        )
+
+
+async def in_library(session: AsyncSession, library_id: uuid.UUID, job_id: uuid.UUID) -> ImportJob | None:
+    stmt = select(ImportJob).where(ImportJob.id == job_id, ImportJob.library_id == library_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def of_library(session: AsyncSession, library_id: uuid.UUID) -> list[ImportJob]:
+    stmt = select(ImportJob).where(ImportJob.library_id == library_id)
+    return list((await session.scalars(stmt.order_by(ImportJob.created_at.desc(), ImportJob.id))).all())
+
+
+async def mine(session: AsyncSession, user_id: uuid.UUID) -> list[tuple[ImportJob, str]]:
+    stmt = (
+        select(ImportJob, Library.name)
+        .join(Library, Library.id == ImportJob.library_id)
+        .where(ImportJob.created_by == user_id)
+        .order_by(ImportJob.created_at.desc(), ImportJob.id)
+    )
+    return [(job, name) for job, name in (await session.execute(stmt)).all()]
+
+
+async def my_job(session: AsyncSession, user_id: uuid.UUID, job_id: uuid.UUID) -> ImportJob | None:
+    stmt = select(ImportJob).where(ImportJob.id == job_id, ImportJob.created_by == user_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def items(
+    session: AsyncSession, job_id: uuid.UUID, *, pending: bool = False, limit: int | None = None
+) -> list[ImportItem]:
+    stmt = select(ImportItem).where(ImportItem.import_job_id == job_id)
+    if pending:
+        stmt = stmt.where(ImportItem.status == "pending")
+    return list((await session.scalars(stmt.order_by(ImportItem.row_number).limit(limit))).all())
+
+
+async def delete_finished(session: AsyncSession, user_id: uuid.UUID) -> None:
+    await session.execute(delete(ImportJob).where(ImportJob.created_by == user_id, ImportJob.status.in_(FINISHED)))
+
+
+async def skip_pending(session: AsyncSession, job_id: uuid.UUID, message: str) -> int:
+    """Pending rows end skipped (upstream left them pending for ever); how many."""
+    result = await session.execute(
+        update(ImportItem)
+        .where(ImportItem.import_job_id == job_id, ImportItem.status == "pending")
+        .values(status="skipped", message=message)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

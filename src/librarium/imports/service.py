@@ -1,0 +1,121 @@
+"""CSV imports: the upload becomes a job with one item per row (201, processed by a worker), listed per
+library or per user, cancelled, deleted. Upstream's form fields, messages and scoping."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.errors import BadRequest, NotFound
+from librarium.imports import repository as repo
+from librarium.imports.csvfile import mapped_rows, parse_mapping
+from librarium.imports.rows import book_format
+from librarium.jobs import service as jobs
+from librarium.models import ImportJob
+
+KIND = "imports.run"
+
+
+def _flag(raw: str | None, default: bool) -> bool:
+    if raw is None or not raw.strip():
+        return default
+    return raw.strip().lower() in ("1", "t", "true", "yes", "on")
+
+
+def options(fields: dict[str, str]) -> dict[str, Any]:
+    prefer: Any = {}
+    if fields.get("prefer_csv"):
+        try:
+            prefer = json.loads(fields["prefer_csv"])
+        except ValueError as exc:
+            raise BadRequest("invalid prefer_csv JSON") from exc
+    return {
+        "skip_duplicates": _flag(fields.get("skip_duplicates"), True),
+        "default_format": book_format(fields.get("default_format", "")),
+        "prefer_csv": prefer if isinstance(prefer, dict) else {},
+        "enrich_metadata": _flag(fields.get("enrich_metadata"), False),
+        "enrich_covers": _flag(fields.get("enrich_covers"), False),
+    }
+
+
+def read_upload(path: Path, fields: dict[str, str]) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """(mapped rows, options) — CPU work, run off the event loop by the router."""
+    mapping = parse_mapping(fields.get("mapping"))
+    chosen = options(fields)
+    rows = mapped_rows(path, mapping)
+    if not rows:
+        raise BadRequest("no rows in CSV")
+    return rows, chosen
+
+
+async def create(
+    session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, rows: list[dict[str, str]], chosen: dict[str, Any]
+) -> dict[str, Any]:
+    job = ImportJob(library_id=library_id, created_by=user_id, status="pending", total_rows=len(rows), options=chosen)
+    session.add(job)
+    await session.flush()
+    await repo.add_items(
+        session,
+        job.id,
+        [
+            {"row_number": n, "raw_data": raw, "title": raw.get("title", "").strip(),
+             "isbn": (raw.get("isbn_13", "").strip() or raw.get("isbn_10", "").strip())[:32],
+             "status": "pending", "message": ""}
+            for n, raw in enumerate(rows, start=1)
+        ],
+    )  # fmt: skip
+    queued = await jobs.enqueue(session, KIND, {"import_job_id": str(job.id)})
+    job.job_id = queued.id
+    await session.flush()
+    return await _with_items(session, job)
+
+
+def shape(job: ImportJob, **extra: Any) -> dict[str, Any]:
+    names = ("id", "library_id", "created_by", "status", "total_rows", "processed_rows", "failed_rows",
+             "skipped_rows", "options", "created_at", "updated_at")  # fmt: skip
+    return {name: getattr(job, name) for name in names} | extra
+
+
+async def _with_items(session: AsyncSession, job: ImportJob) -> dict[str, Any]:
+    await session.refresh(job)
+    return shape(job, items=await repo.items(session, job.id))
+
+
+async def of_library(session: AsyncSession, library_id: uuid.UUID) -> list[dict[str, Any]]:
+    return [shape(job) for job in await repo.of_library(session, library_id)]
+
+
+async def detail(session: AsyncSession, library_id: uuid.UUID, job_id: uuid.UUID) -> dict[str, Any]:
+    job = await repo.in_library(session, library_id, job_id)
+    if job is None:
+        raise NotFound("import not found")
+    return await _with_items(session, job)
+
+
+async def mine(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+    return [shape(job, library_name=name) for job, name in await repo.mine(session, user_id)]
+
+
+async def cancel(session: AsyncSession, user_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    job = await repo.my_job(session, user_id, job_id)
+    if job is None or job.status not in repo.ACTIVE:
+        raise NotFound("job not found or not cancellable")
+    job.status = "cancelled"
+    job.skipped_rows += await repo.skip_pending(session, job_id, "cancelled before it was processed")
+    await session.flush()
+
+
+async def delete(session: AsyncSession, user_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    job = await repo.my_job(session, user_id, job_id)
+    if job is None or job.status not in repo.FINISHED:
+        raise NotFound("job not found or not deletable")
+    await session.delete(job)
+    await session.flush()
+
+
+async def delete_finished(session: AsyncSession, user_id: uuid.UUID) -> None:
+    await repo.delete_finished(session, user_id)

@@ -1,0 +1,133 @@
+"""CSV imports through the API and a real worker: the upload, rows into books (authors, ISBNs, duplicates,
+tags, genres), counters, scoping, cancel and delete, and the follow-up enrichment."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from librarium.jobs.runner import Worker
+from tests.conftest import make_settings
+
+HEADER = "Title,Author,ISBN13,Publisher,Pages,Tags,Date\n"
+CSV = (
+    HEADER
+    + '"The Hobbit","Tolkien, J.R.R.",978-0-261-10221-7,Allen & Unwin,310 pages,"fantasy, classics",1937\n'
+    + "Good Omens,Neil Gaiman; Terry Pratchett,,Gollancz,,Comedy,May 1990\n"
+    + ",Nobody,,,,,\n"
+    + "Ragged,Only two\n"
+    + '"The Hobbit again","Tolkien, J.R.R.",9780261102217,,,,\n'
+)
+MAPPING = {"title": 0, "author": 1, "isbn_13": 2, "publisher": 3, "page_count": 4, "tags": 5, "publish_date": 6}
+
+
+async def upload(api, user, library, text=CSV, **fields):
+    data = {"mapping": json.dumps(MAPPING), **fields}
+    files = {"file": ("export.csv", text.encode(), "text/csv")}
+    return await api.post(f"/libraries/{library['id']}/imports", user, data=data, files=files)
+
+
+async def run_worker(api, tmp_path, database_url):
+    await Worker(api.app.state.db, make_settings(tmp_path, database_url)).run_until_idle()
+
+
+@pytest.fixture
+async def home(api):
+    owner = await api.user("owner")
+    return api, owner, await api.library(owner)
+
+
+async def test_an_import_creates_books(home, tmp_path, database_url):
+    api, owner, library = home
+    r = await upload(api, owner, library)
+    assert r.status_code == 201, r.text
+    job = r.json()["data"]
+    assert (job["status"], job["total_rows"], len(job["items"])) == ("pending", 5, 5)
+    assert job["options"] == {"skip_duplicates": True, "default_format": "paperback", "prefer_csv": {},
+                              "enrich_metadata": False, "enrich_covers": False}  # fmt: skip
+    assert (job["items"][0]["row_number"], job["items"][0]["title"], job["items"][0]["isbn"]) == (
+        1, "The Hobbit", "978-0-261-10221-7")  # fmt: skip
+    await run_worker(api, tmp_path, database_url)
+
+    detail = (await api.get(f"/libraries/{library['id']}/imports/{job['id']}", owner)).json()["data"]
+    assert (detail["status"], detail["processed_rows"], detail["skipped_rows"], detail["failed_rows"]) == (
+        "done", 3, 2, 0)  # fmt: skip
+    messages = [i["message"] for i in detail["items"]]
+    assert messages == ['imported "The Hobbit"', 'imported "Good Omens"', "no title", 'imported "Ragged"',
+                        "duplicate ISBN 9780261102217 — already in the library"]  # fmt: skip
+    books = (await api.get(f"/libraries/{library['id']}/books?sort=title", owner)).json()["data"]["items"]
+    by_title = {b["title"]: b for b in books}
+    assert set(by_title) == {"The Hobbit", "Good Omens", "Ragged"}
+    hobbit = (await api.get(f"/libraries/{library['id']}/books/{by_title['The Hobbit']['id']}", owner)).json()["data"]
+    assert [c["name"] for c in hobbit["contributors"]] == ["J.R.R. Tolkien"]  # one person, not two
+    assert sorted(t["name"] for t in hobbit["tags"]) == ["classics", "fantasy"]
+    assert [g["name"] for g in hobbit["genres"]] == ["Fantasy"]
+    edition = (await api.get(f"/libraries/{library['id']}/books/{hobbit['id']}/editions", owner)).json()["data"][0]
+    assert (edition["isbn_13"], edition["page_count"], edition["publisher"], edition["publish_date"]) == (
+        "9780261102217", 310, "Allen & Unwin", "1937-01-01")  # fmt: skip
+    omens = (await api.get(f"/libraries/{library['id']}/books/{by_title['Good Omens']['id']}", owner)).json()["data"]
+    assert [c["name"] for c in omens["contributors"]] == ["Neil Gaiman", "Terry Pratchett"]
+
+
+async def test_duplicates_count_copies_when_asked(home, tmp_path, database_url):
+    api, owner, library = home
+    await upload(api, owner, library, HEADER + "A,,9780261102217\nA again,,978-0261102217\n", skip_duplicates="false")
+    await run_worker(api, tmp_path, database_url)
+    [job] = (await api.get("/imports", owner)).json()["data"]
+    assert (job["library_name"], job["processed_rows"]) == (library["name"], 2)
+    books = (await api.get(f"/libraries/{library['id']}/books", owner)).json()["data"]["items"]
+    assert len(books) == 1
+    editions = (await api.get(f"/libraries/{library['id']}/books/{books[0]['id']}/editions", owner)).json()["data"]
+    assert editions[0]["copy_count"] == 2
+
+
+async def test_follow_up_enrichment(home, tmp_path, database_url):
+    api, owner, library = home
+    await upload(api, owner, library, HEADER + "A,,9780261102217\n", enrich_metadata="true", enrich_covers="true")
+    await run_worker(api, tmp_path, database_url)
+    batches = (await api.get("/enrichment-batches", owner)).json()["data"]
+    assert sorted((b["type"], b["total_books"]) for b in batches) == [("cover", 1), ("metadata", 1)]
+
+
+async def test_bad_uploads(home):
+    api, owner, library = home
+    path = f"/libraries/{library['id']}/imports"
+    r = await api.post(path, owner, data={"mapping": "{}"}, files={"other": ("x.csv", b"a\n1\n", "text/csv")})
+    assert (r.status_code, r.json()) == (400, {"error": "missing file field"})
+    r = await upload(api, owner, library, mapping="{nope")
+    assert (r.status_code, r.json()) == (400, {"error": "invalid mapping JSON"})
+    r = await upload(api, owner, library, prefer_csv="[")
+    assert (r.status_code, r.json()) == (400, {"error": "invalid prefer_csv JSON"})
+    r = await upload(api, owner, library, text=HEADER)
+    assert (r.status_code, r.json()) == (400, {"error": "no rows in CSV"})
+    r = await api.post(path, owner, json={"file": "x"})
+    assert r.status_code == 400
+    viewer = await api.user()
+    await api.add_member(library, owner, viewer, "library_viewer")
+    r = await upload(api, viewer, library)
+    assert (r.status_code, r.json()) == (403, {"error": "insufficient permissions"})
+    assert (await api.post(path, files={"file": ("x.csv", CSV.encode())})).status_code == 401
+
+
+async def test_scoping_cancel_and_delete(home, tmp_path, database_url):
+    api, owner, library = home
+    other = await api.user("other")
+    theirs = await api.library(other, "Theirs")
+    job = (await upload(api, owner, library)).json()["data"]["id"]
+    assert (await api.get(f"/libraries/{theirs['id']}/imports/{job}", other)).json() == {"error": "import not found"}
+    assert (await api.get(f"/libraries/{theirs['id']}/imports", other)).json() == {"data": []}
+    assert (await api.get("/imports", other)).json() == {"data": []}
+    r = await api.post(f"/imports/{job}/cancel", other)
+    assert (r.status_code, r.json()) == (404, {"error": "job not found or not cancellable"})
+    r = await api.delete(f"/imports/{job}", owner)
+    assert (r.status_code, r.json()) == (404, {"error": "job not found or not deletable"})
+    assert (await api.post(f"/imports/{job}/cancel", owner)).status_code == 204
+    await run_worker(api, tmp_path, database_url)
+    detail = (await api.get(f"/libraries/{library['id']}/imports/{job}", owner)).json()["data"]
+    assert (detail["status"], detail["skipped_rows"], detail["processed_rows"]) == ("cancelled", 5, 0)
+    assert (await api.get(f"/libraries/{library['id']}/books", owner)).json()["data"]["total"] == 0
+    assert (await api.delete(f"/imports/{job}", owner)).status_code == 204
+    assert (await api.delete("/imports", owner)).status_code == 204
+    assert (await api.get(f"/libraries/{library['id']}/imports", owner)).json() == {"data": []}
+    assert (await api.get("/imports/nope/cancel", owner)).status_code in (404, 405)
