@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
-from server import memory_mb, send_json, serve_asgi, start, stop  # bench/server.py, next to this script
+from server import admin_session, memory_mb, send_json, serve_asgi, start, stop  # bench/server.py, next to this script
 
 from librarium.kit.isbn import to_isbn13
 
@@ -73,29 +73,12 @@ async def enrich(http: httpx.AsyncClient, library: str, ids: list[str]) -> float
     return len(ids) / elapsed
 
 
-async def session(base: str) -> tuple[httpx.AsyncClient, str, str]:
-    http = httpx.AsyncClient(base_url=base + "/api/v1", timeout=120)
-    user = {"username": "bench", "email": "bench@example.org", "password": "bench-password"}
-    r = await http.post("/setup/admin", json=user)
-    if r.status_code != 201:
-        r = await http.post("/auth/login", json={"identifier": "bench", "password": "bench-password"})
-    http.headers["Authorization"] = f"Bearer {r.json()['data']['access_token']}"
-    libraries = (await http.get("/libraries")).json()["data"]
-    library = (
-        libraries[0]["id"]
-        if libraries
-        else (await http.post("/libraries", json={"name": "Bench"})).json()["data"]["id"]
-    )
-    media = next(m["id"] for m in (await http.get("/media-types")).json()["data"] if m["name"] == "novel")
-    return http, library, media
-
-
 def run(env: dict[str, str], first: int, count: int) -> tuple[float, float]:
     process, base = start(env)
     try:
 
         async def go() -> float:
-            http, library, media = await session(base)
+            http, library, media = await admin_session(base)
             try:
                 ids = await add_books(http, library, media, first, count)
                 return await enrich(http, library, ids)

@@ -82,3 +82,20 @@ async def send_json(send: Any, status: int, answer: Any) -> None:
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
+
+
+async def admin_session(base: str) -> tuple[Any, str, str]:
+    """(client signed in as the instance admin, a library id, the `novel` media type id) on a fresh server."""
+    import httpx
+
+    http = httpx.AsyncClient(base_url=base + "/api/v1", timeout=120)
+    user = {"username": "bench", "email": "bench@example.org", "password": "bench-password"}
+    r = await http.post("/setup/admin", json=user)
+    if r.status_code != 201:
+        r = await http.post("/auth/login", json={"identifier": "bench", "password": "bench-password"})
+    http.headers["Authorization"] = f"Bearer {r.json()['data']['access_token']}"
+    libraries = (await http.get("/libraries")).json()["data"]
+    if not libraries:
+        libraries = [(await http.post("/libraries", json={"name": "Bench"})).json()["data"]]
+    media = next(m["id"] for m in (await http.get("/media-types")).json()["data"] if m["name"] == "novel")
+    return http, libraries[0]["id"], media
