@@ -191,7 +191,11 @@ def _apply(book: Book, body: BookWrite, media_type_id: uuid.UUID) -> None:
     book.sort_key = natural_sort_key(book.title)
 
 
-async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: BookWrite) -> dict[str, Any]:
+async def create(
+    session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: BookWrite, *, shaped: bool = True
+) -> dict[str, Any]:
+    """The new book (or, for an ISBN already in the library, that book with one more copy) — its full shape,
+    or just `{"id": …}` when not `shaped` (importers need no more)."""
     links = await _validate(session, library_id, body)
     if body.edition is not None:
         key = isbn_kit.key(body.edition.isbn_13 or body.edition.isbn_10)
@@ -203,7 +207,7 @@ async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUI
                 existing.copy_count += 1
                 existing.updated_at = utcnow()
                 await session.flush()
-                return (await repo.load(session, [existing.book_id]))[0]
+                return (await repo.load(session, [existing.book_id]))[0] if shaped else {"id": existing.book_id}
     book = Book(library_id=library_id, added_by=user_id)
     _apply(book, body, links.media_type_id)
     session.add(book)
@@ -212,7 +216,7 @@ async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUI
     if body.edition is not None:
         await editions.add(session, book, body.edition)
     await repo.refresh_search_text(session, [book.id])
-    return (await repo.load(session, [book.id]))[0]
+    return (await repo.load(session, [book.id]))[0] if shaped else {"id": book.id}
 
 
 async def update(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID, body: BookWrite) -> dict[str, Any]:

@@ -53,6 +53,8 @@ class Lookups:
 
 
 async def _tag_ids(session: AsyncSession, job: ImportJob, names: list[str]) -> list[str]:
+    if not names:
+        return []
     existing = {t.name.lower(): t.id for t in await tags.list_tags(session, job.library_id)}
     ids = []
     for name in names:
@@ -102,7 +104,7 @@ async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, re
             acquired_at=row.acquired_date,
         ),  # fmt: skip
     )
-    created = await books.create(session, job.library_id, job.created_by, body)
+    created = await books.create(session, job.library_id, job.created_by, body, shaped=False)
     if existing is not None:
         return "done", f"duplicate ISBN {row.isbn} — copy count incremented", created["id"]
     return "done", " ".join([f'imported "{row.title}"', *(f"({note})" for note in row.notes)]), created["id"]
