@@ -45,7 +45,7 @@ async def test_an_import_creates_books(home, tmp_path, database_url):
     job = r.json()["data"]
     assert (job["status"], job["total_rows"], len(job["items"])) == ("pending", 5, 5)
     assert job["options"] == {"skip_duplicates": True, "default_format": "paperback", "prefer_csv": {},
-                              "enrich_metadata": False, "enrich_covers": False}  # fmt: skip
+                              "enrich_metadata": False, "enrich_covers": False, "preset": "mapping"}  # fmt: skip
     assert (job["items"][0]["row_number"], job["items"][0]["title"], job["items"][0]["isbn"]) == (
         1, "The Hobbit", "978-0-261-10221-7")  # fmt: skip
     await run_worker(api, tmp_path, database_url)

@@ -1,6 +1,7 @@
 """Reading an uploaded CSV from disk, row by row: UTF-8 (with or without a BOM) or, failing that, Windows-1252;
-comma-separated, quoted fields may span lines, leading spaces trimmed. The first record is the header. A row
-with more or fewer fields than the header is read as it is (upstream rejected the whole file for one)."""
+comma- or (LibraryThing) tab-separated, quoted fields may span lines, leading spaces trimmed. The first record
+is the header. A row with more or fewer fields than the header is read as it is (upstream rejected the whole
+file for one). Without a `mapping` from the client, a known export's header picks its preset (presets.py)."""
 
 from __future__ import annotations
 
@@ -10,28 +11,45 @@ from pathlib import Path
 from typing import Any
 
 from librarium.errors import BadRequest
+from librarium.imports import presets
 
 FIELDS = ("title", "subtitle", "author", "isbn_13", "isbn_10", "publisher", "publish_date", "description",
           "page_count", "language", "tags", "media_type", "acquired_date")  # fmt: skip
 
 
-def _records(path: Path, encoding: str) -> Iterator[list[str]]:
+def _delimiter(path: Path, encoding: str) -> str:
     with path.open(newline="", encoding=encoding) as handle:
-        yield from csv.reader(handle, skipinitialspace=True)
+        first = handle.readline()
+    return "\t" if first.count("\t") > first.count(",") else ","
 
 
-def mapped_rows(path: Path, mapping: dict[str, int]) -> list[dict[str, str]]:
-    """Each data row as {field: trimmed value} through `mapping` (field → 0-based column)."""
+def _records(path: Path, encoding: str) -> Iterator[list[str]]:
+    delimiter = _delimiter(path, encoding)
+    with path.open(newline="", encoding=encoding) as handle:
+        yield from csv.reader(handle, delimiter=delimiter, skipinitialspace=True)
+
+
+def mapped_rows(path: Path, mapping: dict[str, int]) -> tuple[list[dict[str, str]], str]:
+    """(each data row as {field: trimmed value}, the preset used or "mapping"). With `mapping` (field → 0-based
+    column) the client decides; without one, the header picks a preset."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             rows: list[dict[str, str]] = []
+            columns = None
+            used = "mapping" if mapping else "none"
             for n, record in enumerate(_records(path, encoding)):
                 if n == 0:
-                    continue  # the header
+                    found = None if mapping else presets.detect(record)
+                    if found is not None:
+                        used, columns = found[0].name, found[1]
+                    continue
                 if not any(cell.strip() for cell in record):
                     continue  # a blank line
-                rows.append({f: record[i].strip() for f, i in mapping.items() if 0 <= i < len(record)})
-            return rows
+                if columns is not None:
+                    rows.append(presets.apply(columns, record))
+                else:
+                    rows.append({f: record[i].strip() for f, i in mapping.items() if 0 <= i < len(record)})
+            return rows, used
         except UnicodeDecodeError:
             continue
         except csv.Error as exc:

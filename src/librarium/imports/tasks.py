@@ -67,6 +67,9 @@ async def _tag_ids(session: AsyncSession, job: ImportJob, names: list[str]) -> l
 
 
 async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, ref: Lookups) -> tuple[str, str, Any]:
+    kind = str(item.raw_data.get("item_type", "")).strip().lower()
+    if kind not in ("", "book", "books"):  # Libib exports mix in films, music and games
+        return "skipped", f"not a book ({kind})", None
     row = rows.parse(item.raw_data)
     if not row.title:
         return "skipped", "no title", None

@@ -1,0 +1,150 @@
+"""Exports people bring, recognised by their header: Goodreads, StoryGraph, LibraryThing (tab-separated),
+Libib — and any file whose headers name the fields plainly ("Title", "Author", "ISBN"…). A preset turns a
+record into the importer's fields by header name (never by position: export layouts change), cleaning each
+export's value quirks. The client's `mapping`, when sent, always wins."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Clean = Callable[[str], str]
+
+
+def plain(value: str) -> str:
+    return value.strip()
+
+
+def unwrapped(value: str) -> str:
+    """Goodreads writes ISBNs as Excel formulas (`="0441172717"`); LibraryThing brackets values (`[2007-04-16]`)."""
+    value = value.strip()
+    if value.startswith('="') and value.endswith('"'):
+        value = value[2:-1]
+    if value.startswith("[") and value.endswith("]"):
+        value = value[1:-1]
+    return value.strip()
+
+
+def slashed_date(value: str) -> str:
+    """2021/07/21 → 2021-07-21 (Goodreads and StoryGraph dates)."""
+    return re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})", r"\1-\2-\3", unwrapped(value))
+
+
+def people_list(value: str) -> str:
+    """A comma-separated list of full names ("Neil Gaiman, Terry Pratchett") as the importer's `;` list."""
+    return "; ".join(p.strip() for p in value.split(",") if p.strip())
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    signature: frozenset[str]  # lower-cased headers that identify the export
+    fields: dict[str, list[tuple[str, Clean]]]  # field → (header, cleaner), values joined with "; "
+
+
+GOODREADS = Preset(
+    "goodreads",
+    frozenset({"book id", "author l-f", "exclusive shelf"}),
+    {
+        "title": [("title", plain)],
+        "author": [("author", plain), ("additional authors", people_list)],
+        "isbn_10": [("isbn", unwrapped)],
+        "isbn_13": [("isbn13", unwrapped)],
+        "publisher": [("publisher", plain)],
+        "page_count": [("number of pages", plain)],
+        "publish_date": [("year published", plain)],
+        "acquired_date": [("date added", slashed_date)],
+        "tags": [("bookshelves", plain)],
+    },
+)
+STORYGRAPH = Preset(
+    "storygraph",
+    frozenset({"isbn/uid", "moods", "pace"}),
+    {
+        "title": [("title", plain)],
+        "author": [("authors", people_list)],
+        "isbn": [("isbn/uid", plain)],
+        "tags": [("tags", plain)],
+        "acquired_date": [("date added", slashed_date)],
+    },
+)
+LIBRARYTHING = Preset(
+    "librarything",
+    frozenset({"primary author", "sort character", "work id"}),
+    {
+        "title": [("title", plain)],
+        "author": [("primary author", plain)],
+        "isbn": [("isbn", unwrapped)],
+        "publish_date": [("date", unwrapped)],
+        "page_count": [("page count", plain)],
+        "description": [("summary", plain)],
+        "tags": [("tags", plain)],
+        "language": [("languages", plain)],
+        "acquired_date": [("acquired", unwrapped)],
+    },
+)
+LIBIB = Preset(
+    "libib",
+    frozenset({"item_type", "ean_isbn13", "upc_isbn10", "creators"}),
+    {
+        "title": [("title", plain)],
+        "author": [("creators", people_list)],
+        "isbn_13": [("ean_isbn13", plain)],
+        "isbn_10": [("upc_isbn10", plain)],
+        "description": [("description", plain)],
+        "publisher": [("publisher", plain)],
+        "publish_date": [("publish_date", plain)],
+        "tags": [("tags", plain)],
+        "acquired_date": [("added", plain)],
+        "item_type": [("item_type", plain)],
+    },
+)
+# plain headers, for files made by hand or by other tools
+GENERIC = Preset(
+    "generic",
+    frozenset(),
+    {
+        "title": [("title", plain)],
+        "subtitle": [("subtitle", plain)],
+        "author": [("author", plain), ("authors", plain)],
+        "isbn_13": [("isbn13", unwrapped), ("isbn_13", unwrapped), ("isbn-13", unwrapped)],
+        "isbn_10": [("isbn10", unwrapped), ("isbn_10", unwrapped), ("isbn-10", unwrapped)],
+        "isbn": [("isbn", unwrapped)],
+        "publisher": [("publisher", plain)],
+        "publish_date": [("publish_date", plain), ("published", plain), ("year", plain)],
+        "page_count": [("pages", plain), ("page_count", plain), ("page count", plain)],
+        "description": [("description", plain)],
+        "language": [("language", plain)],
+        "tags": [("tags", plain)],
+    },
+)
+PRESETS = (GOODREADS, STORYGRAPH, LIBRARYTHING, LIBIB)
+
+
+def detect(header: list[str]) -> tuple[Preset, dict[str, list[tuple[int, Clean]]]] | None:
+    """The preset whose signature the header carries (else the plain-headers one, when it finds a title) and
+    its columns: field → [(index, cleaner)]."""
+    names = {h.strip().lower().lstrip("\ufeff"): i for i, h in enumerate(header)}
+    preset = next((p for p in PRESETS if p.signature <= set(names)), GENERIC)
+    columns = {
+        field: [(names[h], clean) for h, clean in sources if h in names] for field, sources in preset.fields.items()
+    }
+    columns = {f: c for f, c in columns.items() if c}
+    return (preset, columns) if "title" in columns else None
+
+
+def apply(columns: dict[str, list[tuple[int, Clean]]], record: list[str]) -> dict[str, str]:
+    raw: dict[str, str] = {}
+    for field, sources in columns.items():
+        values = [clean(record[i]) for i, clean in sources if i < len(record)]
+        joined = "; ".join(v for v in values if v)
+        if joined:
+            raw[field] = joined
+    code = raw.pop("isbn", "")
+    digits = re.sub(r"[\s-]", "", code)
+    if digits and len(digits) == 13 and "isbn_13" not in raw:
+        raw["isbn_13"] = digits
+    elif digits and len(digits) == 10 and "isbn_10" not in raw:
+        raw["isbn_10"] = digits
+    return raw

@@ -1,0 +1,107 @@
+"""Exports recognised by their header when the client sends no mapping: Goodreads, StoryGraph, LibraryThing
+(tab-separated), Libib and plain headers."""
+
+from __future__ import annotations
+
+import pytest
+
+from librarium.jobs.runner import Worker
+from tests.conftest import make_settings
+
+GOODREADS = (
+    "Book Id,Title,Author,Author l-f,Additional Authors,ISBN,ISBN13,My Rating,Average Rating,Publisher,Binding,"
+    "Number of Pages,Year Published,Original Publication Year,Date Read,Date Added,Bookshelves,"
+    "Bookshelves with positions,Exclusive Shelf,My Review,Spoiler,Private Notes,Read Count,Owned Copies\n"
+    '1,Good Omens,Terry Pratchett,"Pratchett, Terry",Neil Gaiman,="0060853980",="9780060853983",4,4.25,'
+    'William Morrow,Paperback,432,2006,1990,,2021/07/21,"fantasy, to-read",,to-read,,,,0,0\n'
+)
+STORYGRAPH = (
+    "Title,Authors,Contributors,ISBN/UID,Format,Read Status,Date Added,Last Date Read,Dates Read,Read Count,"
+    "Moods,Pace,Character- or Plot-Driven?,Strong Character Development?,Loveable Characters?,"
+    "Diverse Characters?,Flawed Characters?,Star Rating,Review,Content Warnings,Content Warning Description,"
+    "Tags,Owned?\n"
+    '"Piranesi","Susanna Clarke",,9781635575637,paperback,read,2021/07/21,,,1,mysterious,slow,,,,,,4.5,,,,'
+    '"fantasy",Yes\n'
+    '"An ASIN book","A. Writer",,B07XYZ1234,digital,to-read,2021/07/21,,,0,,,,,,,,,,,,,No\n'
+)
+LIBRARYTHING = (
+    "\t".join(["Book Id", "Title", "Sort Character", "Primary Author", "Primary Author Role", "Date", "Page Count",
+               "Tags", "ISBN", "Acquired", "Summary", "Work id"]) + "\n"
+    + "\t".join(["1", "The Hobbit", "5", "Tolkien, J.R.R.", "Author", "[1937]", "310", "fantasy",
+                 "[0261102214]", "[2007-04-16]", "A hobbit's tale.", "123"]) + "\n"
+)  # fmt: skip
+LIBIB = (
+    "item_type,title,creators,first_name,last_name,collection,ean_isbn13,upc_isbn10,description,publisher,"
+    "publish_date,group,tags,notes,price,length,number_of_discs,number_of_players,age_group,ensemble,"
+    "aspect_ratio,esrb,rating,review,review_date,status,began,completed,added,copies\n"
+    'book,Dune,"Frank Herbert",,,Library,9780441172719,,Desert planet.,Ace,1965,,sci-fi,,,,,,,,,,,,,'
+    "Not Begun,,,2020-01-01,1\n"
+    "movie,Dune (film),Denis Villeneuve,,,Library,,,,,,,,,,,,,,,,,,,,,,,2020-01-01,1\n"
+)
+PLAIN = "Title;Author\nx\n".replace(";", ",") + "Just a Title,Some One\n"
+
+
+@pytest.fixture
+async def home(api):
+    owner = await api.user("owner")
+    return api, owner, await api.library(owner)
+
+
+async def imported(api, owner, library, text, tmp_path, database_url, name="export.csv"):
+    r = await api.post(f"/libraries/{library['id']}/imports", owner, files={"file": (name, text.encode(), "text/csv")})
+    assert r.status_code == 201, r.text
+    await Worker(api.app.state.db, make_settings(tmp_path, database_url)).run_until_idle()
+    job = (await api.get(f"/libraries/{library['id']}/imports/{r.json()['data']['id']}", owner)).json()["data"]
+    return job
+
+
+async def book_named(api, owner, library, title):
+    items = (await api.get(f"/libraries/{library['id']}/books", owner)).json()["data"]["items"]
+    book = next(b for b in items if b["title"] == title)
+    full = (await api.get(f"/libraries/{library['id']}/books/{book['id']}", owner)).json()["data"]
+    editions = (await api.get(f"/libraries/{library['id']}/books/{book['id']}/editions", owner)).json()["data"]
+    return full, editions[0]
+
+
+async def test_goodreads(home, tmp_path, database_url):
+    api, owner, library = home
+    job = await imported(api, owner, library, GOODREADS, tmp_path, database_url)
+    assert (job["options"]["preset"], job["processed_rows"]) == ("goodreads", 1)
+    book, edition = await book_named(api, owner, library, "Good Omens")
+    assert [c["name"] for c in book["contributors"]] == ["Terry Pratchett", "Neil Gaiman"]
+    assert (edition["isbn_13"], edition["isbn_10"], edition["page_count"], edition["acquired_at"]) == (
+        "9780060853983", "0060853980", 432, "2021-07-21")  # fmt: skip
+    assert sorted(t["name"] for t in book["tags"]) == ["fantasy", "to-read"]
+
+
+async def test_storygraph(home, tmp_path, database_url):
+    api, owner, library = home
+    job = await imported(api, owner, library, STORYGRAPH, tmp_path, database_url)
+    assert (job["options"]["preset"], job["processed_rows"]) == ("storygraph", 2)
+    _, edition = await book_named(api, owner, library, "Piranesi")
+    assert edition["isbn_13"] == "9781635575637"
+    _, asin = await book_named(api, owner, library, "An ASIN book")
+    assert asin["isbn_13"] == "" and asin["isbn_10"] == ""  # an Amazon id is no ISBN
+
+
+async def test_librarything_tab_separated(home, tmp_path, database_url):
+    api, owner, library = home
+    job = await imported(api, owner, library, LIBRARYTHING, tmp_path, database_url, name="librarything.tsv")
+    assert (job["options"]["preset"], job["processed_rows"]) == ("librarything", 1)
+    book, edition = await book_named(api, owner, library, "The Hobbit")
+    assert [c["name"] for c in book["contributors"]] == ["J.R.R. Tolkien"]
+    assert (edition["isbn_10"], edition["publish_date"], edition["acquired_at"], book["description"]) == (
+        "0261102214", "1937-01-01", "2007-04-16", "A hobbit's tale.")  # fmt: skip
+
+
+async def test_libib_skips_what_is_not_a_book(home, tmp_path, database_url):
+    api, owner, library = home
+    job = await imported(api, owner, library, LIBIB, tmp_path, database_url)
+    assert (job["options"]["preset"], job["processed_rows"], job["skipped_rows"]) == ("libib", 1, 1)
+    assert job["items"][1]["message"] == "not a book (movie)"
+
+
+async def test_plain_headers(home, tmp_path, database_url):
+    api, owner, library = home
+    job = await imported(api, owner, library, PLAIN, tmp_path, database_url)
+    assert (job["options"]["preset"], job["processed_rows"]) == ("generic", 2)
