@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +19,15 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
-from server import admin_session, memory_mb, send_json, serve_asgi, start, stop  # bench/server.py, next to this script
+from server import (  # bench/server.py, next to this script
+    admin_session,
+    memory_mb,
+    print_load,
+    send_json,
+    serve_asgi,
+    start,
+    stop,
+)
 
 from librarium.kit.isbn import to_isbn13
 
@@ -97,8 +104,7 @@ def main() -> None:
     parser.add_argument("--baseline-books", type=int, default=200)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    load = os.getloadavg()
-    print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}  (cores: {os.cpu_count()})")
+    print_load()
     stand_server, stand = serve_asgi(stand_in)
     with tempfile.TemporaryDirectory(prefix="librarium-bench-") as tmp:
         env = {"LIBRARIUM_DATA_DIR": str(Path(tmp) / "data"), "LIBRARIUM_OPEN_LIBRARY_URL": stand,

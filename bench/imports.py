@@ -7,12 +7,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import tempfile
 import time
 from pathlib import Path
 
-from server import admin_session, memory_mb, start, stop  # bench/server.py, next to this script
+from server import admin_session, memory_mb, print_load, start, stop  # bench/server.py, next to this script
 
 from librarium.kit.isbn import to_isbn13
 
@@ -50,8 +49,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    load = os.getloadavg()
-    print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}  (cores: {os.cpu_count()})")
+    print_load()
     with tempfile.TemporaryDirectory(prefix="librarium-bench-") as tmp:
         env = {"LIBRARIUM_DATA_DIR": str(Path(tmp) / "data"), "LIBRARIUM_ARGON2_MEMORY_KIB": "8192",
                "LIBRARIUM_JOB_POLL_INTERVAL": "0.2"}  # fmt: skip

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import tempfile
 import time
@@ -25,7 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
-from server import send_json, serve_asgi, start, stop  # bench/server.py, next to this script
+from server import print_load, send_json, serve_asgi, start, stop  # bench/server.py, next to this script
 
 from librarium.kit.isbn import to_isbn13
 
@@ -127,8 +126,7 @@ def main() -> None:
     parser.add_argument("--cached", type=int, default=200)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    load = os.getloadavg()
-    print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}  (cores: {os.cpu_count()})")
+    print_load()
     stand_server, stand = serve_asgi(stand_in)
     with tempfile.TemporaryDirectory(prefix="librarium-bench-") as tmp:
         env = {

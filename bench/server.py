@@ -99,3 +99,9 @@ async def admin_session(base: str) -> tuple[Any, str, str]:
         libraries = [(await http.post("/libraries", json={"name": "Bench"})).json()["data"]]
     media = next(m["id"] for m in (await http.get("/media-types")).json()["data"] if m["name"] == "novel")
     return http, libraries[0]["id"], media
+
+
+def print_load() -> None:
+    """The machine's load average and cores, first line of every benchmark's report."""
+    load = os.getloadavg()
+    print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}  (cores: {os.cpu_count()})")

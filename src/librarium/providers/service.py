@@ -15,7 +15,7 @@ from librarium.kit import isbn as isbns
 from librarium.providers import merge, registry
 from librarium.providers import repository as repo
 from librarium.providers.base import BOOK_ISBN, ProviderError
-from librarium.providers.lookup import BOOKS, CONTRIBUTOR, CONTRIBUTORS, ISBN, SERIES, VOLUMES, Lookup
+from librarium.providers.lookup import BOOKS, CONTRIBUTOR, CONTRIBUTORS, ISBN, SERIES, VOLUMES, Lookup, Operation
 from librarium.providers.registry import Live
 from librarium.providers.schemas import (
     BookResult,
@@ -185,12 +185,8 @@ async def fetch_contributor(lookup: Lookup, provider: str, external_id: str) -> 
     live = next((lv for lv in await lookup.providers() if lv.provider.name == provider), None)
     if live is None or not live.config.enabled or CONTRIBUTOR.capability not in live.provider.capabilities:
         raise BadRequest(f'provider error: no enabled contributor provider named "{provider}"')
-    errors: dict[str, str] = {}
     deadline = max(lookup.settings.lookup_deadline, lookup.settings.provider_timeout)
-    answers = await lookup.ask(CONTRIBUTOR, external_id, only=provider, deadline=deadline, errors=errors)
-    if provider in errors:
-        raise UpstreamError(f"provider error: {errors[provider]}")
-    record: ContributorRecord | None = answers[0][1] if answers else None
+    record: ContributorRecord | None = await _ask_one(lookup, CONTRIBUTOR, provider, external_id, deadline)
     if record is None:
         raise NotFound("contributor not found at provider")
     return record
@@ -211,10 +207,15 @@ async def series_volumes(lookup: Lookup, source: str | None, external_id: str) -
         raise BadRequest(
             f'no enabled volumes provider for source "{source}"' if source else "no volumes provider is enabled"
         )
-    errors: dict[str, str] = {}
     deadline = max(lookup.settings.lookup_deadline, lookup.settings.provider_timeout * 2)
-    answers = await lookup.ask(VOLUMES, external_id, only=live.provider.name, deadline=deadline, errors=errors)
-    if live.provider.name in errors:
-        raise UpstreamError(f"provider error: {errors[live.provider.name]}")
-    found: list[VolumeResult] | None = answers[0][1] if answers else None
+    found: list[VolumeResult] | None = await _ask_one(lookup, VOLUMES, live.provider.name, external_id, deadline)
     return found or []
+
+
+async def _ask_one(lookup: Lookup, operation: Operation, provider: str, argument: str, deadline: float) -> Any:
+    """One named provider's answer (None for a miss); 502 `provider error: …` when it fails or is too slow."""
+    errors: dict[str, str] = {}
+    answers = await lookup.ask(operation, argument, only=provider, deadline=deadline, errors=errors)
+    if provider in errors:
+        raise UpstreamError(f"provider error: {errors[provider]}")
+    return answers[0][1] if answers else None
