@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from librarium import __version__, web
+from librarium.ai.router import router as ai_router
 from librarium.auth.passwords import Passwords
 from librarium.auth.ratelimit import AttemptLimiter
 from librarium.auth.router import router as auth_router
@@ -122,6 +123,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         files_router,
         enrichment_router,
         imports_router,
+        ai_router,
     )
     for router in routers:
         api.include_router(router)

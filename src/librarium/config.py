@@ -105,6 +105,15 @@ class Settings(BaseSettings):
     enrichment_concurrency: int = Field(8, ge=1, le=64, validation_alias=_env("ENRICHMENT_CONCURRENCY"))
     release_check_interval: int = Field(86400, ge=60, validation_alias=_env("RELEASE_CHECK_INTERVAL"))
 
+    # AI providers (ai/): base URLs for gateways and local servers, the time one generation may take (0 = each
+    # provider's own default), and how often a running suggestion run looks for a cancel
+    anthropic_url: str = Field("", validation_alias=_env("ANTHROPIC_URL"))
+    openai_url: str = Field("", validation_alias=_env("OPENAI_URL"))
+    ollama_url: str = Field("", validation_alias=_env("OLLAMA_URL"))
+    osaurus_url: str = Field("", validation_alias=_env("OSAURUS_URL"))
+    ai_timeout: float = Field(0.0, ge=0, le=3600, validation_alias=_env("AI_TIMEOUT"))
+    ai_cancel_poll: float = Field(2.0, gt=0, le=60, validation_alias=_env("AI_CANCEL_POLL"))
+
     # Folders storage locations may point into (os.pathsep-separated); empty = the data directory only.
     storage_roots: str = Field("", validation_alias=_env("STORAGE_ROOTS"))
     calibre_library: Path | None = Field(None, validation_alias=_env("CALIBRE_LIBRARY"))
@@ -144,7 +153,10 @@ class Settings(BaseSettings):
             raise ValueError(f"LIBRARIUM_{info.field_name.upper()} must be one of {', '.join(allowed)}")
         return value
 
-    @field_validator("open_library_url", "google_books_url", "isbndb_url", "hardcover_url", "mangadex_url")
+    @field_validator(
+        "open_library_url", "google_books_url", "isbndb_url", "hardcover_url", "mangadex_url",
+        "anthropic_url", "openai_url", "ollama_url", "osaurus_url",
+    )  # fmt: skip
     @classmethod
     def _base_url(cls, value: str, info: Any) -> str:
         value = value.strip()

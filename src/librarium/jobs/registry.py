@@ -23,6 +23,7 @@ TASK_MODULES: tuple[str, ...] = (
     "librarium.enrichment.tasks",
     "librarium.series.tasks",
     "librarium.imports.tasks",
+    "librarium.ai.tasks",
 )
 
 

@@ -148,3 +148,9 @@ async def take_schedule(
     )
     fired = (await session.execute(stmt)).rowcount == 1  # type: ignore[attr-defined]
     return bool(fired), now + interval
+
+
+async def live_args(session: AsyncSession, kind: str) -> list[dict[str, Any]]:
+    """The arguments of every queued or running job of `kind`."""
+    stmt = select(Job.args).where(Job.kind == kind, Job.state.in_(RUNNABLE))
+    return [args for args in (await session.execute(stmt)).scalars() if isinstance(args, dict)]

@@ -55,3 +55,8 @@ async def cancel(session: AsyncSession, job_id: uuid.UUID) -> Job:
     if job is None:
         raise NotFound("job not found")
     return job
+
+
+async def live_args(session: AsyncSession, kind: str, name: str) -> set[str]:
+    """The values of argument `name` over the queued and running jobs of `kind` (to avoid enqueueing twice)."""
+    return {str(args[name]) for args in await repo.live_args(session, kind) if name in args}

@@ -1,6 +1,7 @@
 """All ORM classes. Import from here so every table is registered on Base.metadata."""
 
 from librarium.db.base import Base
+from librarium.models.ai import BlockedItem, RunEvent, Suggestion, SuggestionRun, UserAISettings
 from librarium.models.catalog import (
     Book,
     BookContributor,
@@ -24,6 +25,11 @@ from librarium.models.users import RefreshToken, RevokedAccessToken, User, UserP
 
 __all__ = [
     "Base",
+    "BlockedItem",
+    "RunEvent",
+    "Suggestion",
+    "SuggestionRun",
+    "UserAISettings",
     "Book",
     "BookContributor",
     "BookEdition",

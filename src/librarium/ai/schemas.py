@@ -1,0 +1,130 @@
+"""Response shapes of the AI endpoints (for the OpenAPI document; the views are built in service.py, with
+upstream's omitted-when-empty fields)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ConfigFieldRead(BaseModel):
+    key: str
+    label: str
+    type: str
+    required: bool
+    placeholder: str | None = None
+    help_text: str | None = None
+    options: list[str] | None = None
+
+
+class AIProviderStatus(BaseModel):
+    name: str
+    display_name: str
+    description: str
+    help_text: str | None = None
+    help_url: str | None = None
+    config_fields: list[ConfigFieldRead]
+    enabled: bool
+    active: bool
+    has_api_key: bool
+    config: dict[str, str] | None = None
+
+
+class AITest(BaseModel):
+    ok: bool
+    reply: str | None = None
+    error: str | None = None
+
+
+class AIPermissions(BaseModel):
+    reading_history: bool = False
+    ratings: bool = False
+    favourites: bool = False
+    full_library: bool = False
+    taste_profile: bool = False
+
+
+class ModelList(BaseModel):
+    models: list[dict[str, Any]]
+
+
+class JobSummary(BaseModel):
+    id: str
+    display_name: str
+    description: str
+    kind: str
+    enabled: bool
+
+
+class AISuggestionsJobConfig(BaseModel):
+    enabled: bool
+    interval_minutes: int
+    max_buy_per_user: int
+    max_read_next_per_user: int
+    include_taste_profile: bool
+    user_run_rate_limit_per_day: int
+    max_tokens_initial: int
+    max_tokens_backfill: int
+
+
+class RunAll(BaseModel):
+    enqueued: int
+    skipped: int
+
+
+class Deleted(BaseModel):
+    deleted: int
+
+
+class RunView(BaseModel):
+    id: str
+    user_id: str | None = None
+    triggered_by: str
+    provider_type: str
+    model_id: str | None = None
+    status: str
+    error: str | None = None
+    tokens_in: int
+    tokens_out: int
+    estimated_cost_usd: float
+    started_at: str
+    finished_at: str | None = None
+
+
+class EventView(BaseModel):
+    seq: int
+    type: str
+    content: dict[str, Any]
+    created_at: str
+
+
+class RunDetail(BaseModel):
+    run: RunView
+    events: list[EventView]
+
+
+class AIPrefs(BaseModel):
+    opt_in: bool
+
+
+class SuggestionView(BaseModel):
+    id: str
+    type: str
+    book_id: str | None = None
+    book_edition_id: str | None = None
+    library_id: str | None = None
+    title: str
+    author: str | None = None
+    isbn: str | None = None
+    cover_url: str | None = None
+    reasoning: str | None = None
+    status: str
+    created_at: str
+
+
+class Quota(BaseModel):
+    used: int
+    limit: int
+    resets_at: str | None = None
+    unlimited: bool
