@@ -31,7 +31,7 @@ VIEWER_WRITES = {
     ("PUT", "/api/v1/libraries/{library_id}/books/{book_id}/editions/{edition_id}/my-interaction"),
     ("DELETE", "/api/v1/libraries/{library_id}/books/{book_id}/editions/{edition_id}/my-interaction"),
 }
-NOT_IDS = {"isbn": "9780306406157", "name": "open_library"}  # path parameters that are not UUIDs
+NOT_IDS = {"isbn": "9780306406157", "name": "open_library", "provider": "ollama"}  # path parameters that are not UUIDs
 
 
 def _operations() -> list[tuple[str, str]]:

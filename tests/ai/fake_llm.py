@@ -4,6 +4,7 @@ or in a worker process."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -41,17 +42,21 @@ class _Fake(Handler):
         length = int(self.headers.get("Content-Length") or 0)
         return json.loads(self.rfile.read(length) or b"{}")
 
+    def handle_one_request(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (cancel, kill)
+            super().handle_one_request()
+
     def do_POST(self) -> None:  # noqa: N802
         s = self.script
         body = self._body()
         s.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
+        text = s.next_reply()  # taken before the delay: a client that goes away meanwhile has used it up
         s.started.set()
         if s.delay:
             time.sleep(s.delay)
         if s.status != 200:
             self.reply(s.status, s.error_body.encode())
             return
-        text = s.next_reply()
         if self.path == "/api/chat":
             answer = {"message": {"content": text}, "done_reason": "stop", "prompt_eval_count": 100, "eval_count": 50}
         else:

@@ -42,7 +42,10 @@ async def test_anthropic_sends_a_messages_request_and_joins_the_text_blocks(stan
     assert sent.headers["x-api-key"] == "sk-ant-secret" and sent.headers["anthropic-version"] == "2023-06-01"
     assert body == {"model": "claude-opus-4-7", "max_tokens": 4096, "messages": [{"role": "user", "content": "Hello"}],
                     "system": [{"type": "text", "text": "Be brief."}]}  # fmt: skip
-    assert reply.text == "## Books to buy\n1. Project Hail Mary — Andy Weir — 9780593135204 — Because you loved The Martian."
+    assert (
+        reply.text
+        == "## Books to buy\n1. Project Hail Mary — Andy Weir — 9780593135204 — Because you loved The Martian."
+    )
     assert (reply.tokens_in, reply.tokens_out, reply.truncated, reply.model_id) == (2095, 503, False, "claude-opus-4-7")
     assert reply.cost_usd == pytest.approx(2095 / 1e6 * 5 + 503 / 1e6 * 25)
 
@@ -103,8 +106,8 @@ async def test_ollama_strips_thinking_and_counts_no_cost(stand_in):
 
 
 async def test_ollama_falls_back_to_the_thinking_text_and_reports_errors(stand_in):
-    stand_in.on("POST", OLLAMA + "/api/chat", json_body={
-        "message": {"content": "<think>only thoughts</think>", "thinking": "I think: ready"}, "done_reason": "length"})  # fmt: skip
+    message = {"content": "<think>only thoughts</think>", "thinking": "I think: ready"}
+    stand_in.on("POST", OLLAMA + "/api/chat", json_body={"message": message, "done_reason": "length"})
     reply = await generate(stand_in, "ollama", {})
     assert (reply.text, reply.truncated) == ("I think: ready", True)
     stand_in.routes.clear()
@@ -137,9 +140,11 @@ async def test_model_lists(stand_in):
     ("name", "stored", "enabled"),
     [
         ("anthropic", {}, False), ("anthropic", {"api_key": "k"}, True),
-        ("anthropic", {"api_key": "k", "enabled": "false"}, False), ("openai", {"api_key": "k", "enabled": "true"}, True),
+        ("anthropic", {"api_key": "k", "enabled": "false"}, False),
+        ("openai", {"api_key": "k", "enabled": "true"}, True),
         ("ollama", {}, True), ("ollama", {"enabled": "false"}, False),
-        ("osaurus", {}, False), ("osaurus", {"model": "m"}, True), ("osaurus", {"model": "m", "enabled": "false"}, False),
+        ("osaurus", {}, False), ("osaurus", {"model": "m"}, True),
+        ("osaurus", {"model": "m", "enabled": "false"}, False),
     ],
 )  # fmt: skip
 def test_enabled_rules(name, stored, enabled):
@@ -150,6 +155,8 @@ def test_base_url_and_time_limit_come_from_the_admin_then_the_environment_then_t
     ollama = BY_NAME["ollama"]
     assert ollama.configure({}).base_url == OLLAMA and ollama.configure({}).timeout == 600
     assert ollama.configure({}, "http://gpu-box:11434/").base_url == "http://gpu-box:11434"
-    assert ollama.configure({"base_url": "http://a:1/", "timeout_seconds": "1800"}, "http://b:2").base_url == "http://a:1"
+    assert (
+        ollama.configure({"base_url": "http://a:1/", "timeout_seconds": "1800"}, "http://b:2").base_url == "http://a:1"
+    )
     assert ollama.configure({"timeout_seconds": "1800"}).timeout == 1800
     assert BY_NAME["openai"].configure({}, timeout=90).timeout == 90

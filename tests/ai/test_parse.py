@@ -8,6 +8,7 @@ from librarium.ai.match import authors_match, normal_title, titles_match
 from librarium.ai.parse import Pick, parse_line, split
 
 HAIL = "9780593135204"
+HAIL_PICK = Pick("Project Hail Mary", "reason", HAIL, "Andy Weir")
 
 
 @pytest.mark.parametrize(
@@ -16,12 +17,14 @@ HAIL = "9780593135204"
         (f"1. Project Hail Mary — Andy Weir — {HAIL} — Because you loved The Martian.",
          Pick("Project Hail Mary", "Because you loved The Martian.", HAIL, "Andy Weir")),
         (f"- Project Hail Mary — {HAIL} — Science!", Pick("Project Hail Mary", "Science!", HAIL)),
-        (f'2) "Project Hail Mary" | Andy Weir | 978-0-593-13520-4 | reason', Pick("Project Hail Mary", "reason", HAIL, "Andy Weir")),
-        (f"* **Project Hail Mary** - Andy Weir - {HAIL} - reason", Pick("Project Hail Mary", "reason", HAIL, "Andy Weir")),
+        ('2) "Project Hail Mary" | Andy Weir | 978-0-593-13520-4 | reason', HAIL_PICK),
+        (f"* **Project Hail Mary** - Andy Weir - {HAIL} - reason", HAIL_PICK),
         ("• Dune — a classic you have not read", Pick("Dune", "a classic you have not read")),
-        ("3. Dune — Frank Herbert — because of the desert", Pick("Dune", "because of the desert", author="Frank Herbert")),
+        ("3. Dune — Frank Herbert — because of the desert",
+         Pick("Dune", "because of the desert", author="Frank Herbert")),
         ("1. The Hobbit — 0-261-10221-4 — short", Pick("The Hobbit", "short", "9780261102217")),  # ISBN-10 → 13
-        ("1. Wrong — Someone — 9780593135205 — bad check digit kept", Pick("Wrong", "bad check digit kept", "9780593135205", "Someone")),
+        ("1. Wrong — Someone — 9780593135205 — bad check digit kept",
+         Pick("Wrong", "bad check digit kept", "9780593135205", "Someone")),
     ],
 )  # fmt: skip
 def test_a_pick_line_is_read_whatever_its_punctuation(line, expected):

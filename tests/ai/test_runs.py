@@ -58,7 +58,9 @@ async def test_a_run_checks_every_pick_backfills_and_saves_in_the_models_order(s
         ("Piranesi", "accepted", None), ("Made Up Book", "rejected", "title_author_search_failed"),
         ("Circe", "accepted", None),
     ]  # fmt: skip
-    assert decisions[2]["recovered_isbn"] == PIRANESI and decisions[2]["primary_reject_reason"] == "metadata_lookup_failed"
+    assert (
+        decisions[2]["recovered_isbn"] == PIRANESI and decisions[2]["primary_reject_reason"] == "metadata_lookup_failed"
+    )
     matches = [e["content"] for e in detail["events"] if e["type"] == "read_next_match"]
     assert [(m["title"], m["outcome"], m.get("reason")) for m in matches] == [
         ("The Left Hand of Darkness", "accepted", None), ("Dune", "rejected", "already_read"),
@@ -173,7 +175,11 @@ async def test_status_and_blocks(setup):
 async def test_daily_limit_quota_and_in_progress_guard(setup):
     await setup.configure(user_run_rate_limit_per_day=1)
     api, reader = setup.api, setup.reader
-    assert (await api.get("/me/suggestions/quota", reader)).json()["data"] == {"used": 0, "limit": 1, "unlimited": False}
+    assert (await api.get("/me/suggestions/quota", reader)).json()["data"] == {
+        "used": 0,
+        "limit": 1,
+        "unlimited": False,
+    }
     assert (await api.post("/me/suggestions/run", reader)).status_code == 202
     r = await api.post("/me/suggestions/run", reader)  # the first is queued, not started
     assert (r.status_code, r.json()) == (409, {"error": "a suggestions run is already in progress"})
@@ -187,8 +193,12 @@ async def test_daily_limit_quota_and_in_progress_guard(setup):
     assert (r.status_code, r.json()["error"]) == (403, "suggestion runs on request are turned off on this server")
     # admin runs are not limited; they skip users whose run is waiting
     await setup.configure(user_run_rate_limit_per_day=-1)
-    assert (await api.post("/admin/jobs/ai-suggestions/run", setup.admin)).json() == {"data": {"enqueued": 1, "skipped": 0}}
-    assert (await api.post("/admin/jobs/ai-suggestions/run", setup.admin)).json() == {"data": {"enqueued": 0, "skipped": 1}}
+    assert (await api.post("/admin/jobs/ai-suggestions/run", setup.admin)).json() == {
+        "data": {"enqueued": 1, "skipped": 0}
+    }
+    assert (await api.post("/admin/jobs/ai-suggestions/run", setup.admin)).json() == {
+        "data": {"enqueued": 0, "skipped": 1}
+    }
     await setup.work()
     assert (await setup.newest())["run"]["triggered_by"] == "admin"
 
@@ -248,3 +258,28 @@ async def test_a_cancel_is_honoured_during_the_model_call_and_nothing_is_saved(s
     r = await setup.api.delete("/admin/jobs/ai-suggestions/runs", setup.admin)
     assert r.json() == {"data": {"deleted": 1}}
     assert (await setup.api.get("/admin/jobs/ai-suggestions/runs", setup.admin)).json() == {"data": []}
+
+
+async def _tick(setup):
+    from librarium.ai.tasks import SCHEDULER
+    from librarium.jobs import service as jobs
+
+    async with setup.api.app.state.db.unit_of_work() as session:
+        await jobs.enqueue(session, SCHEDULER, {"schedule": "ai-suggestions"})
+    await setup.work()
+
+
+async def test_the_scheduler_runs_opted_in_users_once_per_interval(setup):
+    await setup.configure(enabled=False)
+    await _tick(setup)
+    assert (await setup.api.get("/me/suggestions/runs", setup.reader)).json()["data"] == []  # off
+    await setup.configure(enabled=True, interval_minutes=60)
+    other = await setup.api.user("not-opted-in")
+    await setup.api.library(other)
+    await _tick(setup)
+    runs = (await setup.api.get("/admin/jobs/ai-suggestions/runs", setup.admin)).json()["data"]
+    assert [(r["user_id"], r["triggered_by"], r["status"]) for r in runs] == [
+        (setup.reader.id, "scheduler", "completed")
+    ]
+    await _tick(setup)  # not due again for an hour
+    assert len((await setup.api.get("/admin/jobs/ai-suggestions/runs", setup.admin)).json()["data"]) == 1

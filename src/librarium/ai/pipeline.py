@@ -94,6 +94,7 @@ class Run:
                 for old in await repo.runs_of_job(session, self.job_id, "running"):
                     old.status, old.finished_at = "failed", utcnow()
                     old.error = "the worker stopped during the run; the run was started again"
+                await session.flush()  # before the in-progress check below (sessions do not autoflush)
             policy = await load(session, self.settings)
             opted_in, active, taste, libraries = await repo.user_state(session, self.user_id)
             if not (opted_in and active and libraries):
