@@ -204,9 +204,8 @@ class Run:
         type, and completes the run — or, if it was cancelled meanwhile, none of it."""
         assert self.run_id is not None
         async with self.db.unit_of_work() as session:
-            run = await repo.run(session, self.run_id)
-            if run is None or run.status != "running":
-                raise Cancelled()
+            if not await repo.end_run(session, self.run_id, status="completed", **self._totals()):
+                raise Cancelled()  # the transaction rolls back: nothing of the run is saved
             taken = {(s.type, s.title_key) for s in await repo.new_suggestions(session, self.user_id)}
             now = utcnow()
             rows: list[Suggestion] = []
@@ -225,26 +224,22 @@ class Run:
             await session.flush()
             for kind in ("buy", "read_next"):
                 await repo.keep_newest(session, self.user_id, kind, POOL_CAP)
-            self._totals_to(run)
-            run.status, run.finished_at = "completed", utcnow()
             await repo.add_event(session, self.run_id, "pipeline_end", {
                 "buy_count": len(buys), "read_next_count": len(reads), "tokens_in": self.totals.tokens_in,
                 "tokens_out": self.totals.tokens_out, "cost_usd": self.totals.cost_usd,
                 "duration_ms": int((time.monotonic() - started) * 1000), "backfill_passes": passes,
             })  # fmt: skip
 
-    def _totals_to(self, run: Any) -> None:
-        run.tokens_in, run.tokens_out = self.totals.tokens_in, self.totals.tokens_out
-        run.estimated_cost_usd = round(self.totals.cost_usd, 6)
+    def _totals(self) -> dict[str, Any]:
+        totals = self.totals
+        return {"tokens_in": totals.tokens_in, "tokens_out": totals.tokens_out,
+                "estimated_cost_usd": round(totals.cost_usd, 6)}  # fmt: skip
 
     async def _finish(self, status: str, error: str) -> None:
         """Ends the run unless it already ended (a cancel wins)."""
         assert self.run_id is not None
         async with self.db.unit_of_work() as session:
-            run = await repo.run(session, self.run_id)
-            if run is not None and run.status == "running":
-                self._totals_to(run)
-                run.status, run.error, run.finished_at = status, error[:4000], utcnow()
+            await repo.end_run(session, self.run_id, status=status, error=error[:4000], **self._totals())
 
     async def fail(self, error: str) -> None:
         """For an attempt that stops on an unexpected error: the run is never left `running`."""

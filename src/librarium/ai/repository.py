@@ -203,6 +203,18 @@ async def last_started(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict
     return {user_id: when for user_id, when in (await session.execute(stmt)).all()}
 
 
+async def end_run(session: AsyncSession, run_id: uuid.UUID, **values: Any) -> bool:
+    """Ends a run that is still running (False when it already ended: a cancel is never overwritten). On
+    PostgreSQL the row stays locked until the caller commits, so a cancel waits for the outcome."""
+    stmt = (
+        update(SuggestionRun)
+        .where(SuggestionRun.id == run_id, SuggestionRun.status == "running")
+        .values(finished_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(await session.execute(stmt), "rowcount", 0) or 0) == 1
+
+
 async def cancel_run(session: AsyncSession, run_id: uuid.UUID) -> bool:
     stmt = (
         update(SuggestionRun)

@@ -142,6 +142,17 @@ class AIProvider:
             raise AIError(f"{self.name} request: {exc.message}") from exc
 
 
+async def list_json(http: HttpClient, url: str, what: str, headers: dict[str, str] | None = None) -> Any:
+    """GET a local server's model list (5 s at most, no retry); errors worded `<what>: …` as upstream."""
+    try:
+        response = await http.request("GET", url, headers=headers or {}, time_limit=5.0, retries=0)
+    except AppError as exc:
+        raise AIError(f"{what}: {exc.message}") from exc
+    if response.status_code != 200:
+        raise AIError(f"{what} returned status {response.status_code}: {clipped(response.content)}")
+    return decoded(what, response)
+
+
 def _timeout(stored: dict[str, str], override: float, default: float) -> float:
     try:
         own = float(stored.get("timeout_seconds", "") or 0)

@@ -13,11 +13,11 @@ from librarium.ai.llm.base import (
     Reply,
     clipped,
     decoded,
+    list_json,
     obj,
     without_thinking,
 )
 from librarium.ai.llm.openai import messages
-from librarium.errors import AppError
 from librarium.kit.http import HttpClient
 
 NEVER = "0001-01-01T00:00:00Z"
@@ -61,13 +61,7 @@ class Ollama(AIProvider):
         return Reply(text, config.model, tokens_in, tokens_out, 0.0, data.get("done_reason") == "length")
 
     async def models(self, http: HttpClient, config: AIConfig) -> list[dict[str, Any]]:
-        try:
-            response = await http.request("GET", config.base_url + "/api/tags", time_limit=5.0, retries=0)
-        except AppError as exc:
-            raise AIError(f"ollama /api/tags: {exc.message}") from exc
-        if response.status_code != 200:
-            raise AIError(f"ollama /api/tags returned status {response.status_code}: {clipped(response.content)}")
-        data = decoded("ollama /api/tags", response)
+        data = await list_json(http, config.base_url + "/api/tags", "ollama /api/tags")
         entries = data.get("models") if isinstance(data, dict) else None
         out: list[dict[str, Any]] = []
         for entry in entries if isinstance(entries, list) else []:

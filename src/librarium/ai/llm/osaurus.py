@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from librarium.ai.llm.base import AIConfig, AIError, ConfigField, clipped, decoded, without_thinking
+from librarium.ai.llm.base import AIConfig, ConfigField, list_json, without_thinking
 from librarium.ai.llm.openai import OpenAI
-from librarium.errors import AppError
 from librarium.kit.http import HttpClient
 
 STATS_MARK = "\ufffe"  # Osaurus appends its performance figures after this character
@@ -43,15 +42,7 @@ class Osaurus(OpenAI):
         return without_thinking(text.split(STATS_MARK, 1)[0].rstrip(" \t\r\n"))
 
     async def models(self, http: HttpClient, config: AIConfig) -> list[dict[str, Any]]:
-        try:
-            response = await http.request(
-                "GET", config.base_url + "/v1/models", headers=self.headers(config), time_limit=5.0, retries=0
-            )
-        except AppError as exc:
-            raise AIError(f"osaurus /v1/models: {exc.message}") from exc
-        if response.status_code != 200:
-            raise AIError(f"osaurus /v1/models returned status {response.status_code}: {clipped(response.content)}")
-        data = decoded("osaurus /v1/models", response)
+        data = await list_json(http, config.base_url + "/v1/models", "osaurus /v1/models", self.headers(config))
         entries = data.get("data") if isinstance(data, dict) else None
         out: list[dict[str, Any]] = []
         for entry in entries if isinstance(entries, list) else []:
