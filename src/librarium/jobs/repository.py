@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.db.base import utcnow
@@ -26,16 +26,27 @@ async def get(session: AsyncSession, job_id: uuid.UUID) -> Job | None:
     return await session.get(Job, job_id)
 
 
-async def claim(session: AsyncSession, worker: str, kinds: list[str], stale_before: datetime) -> Job | None:
-    """Take the next due job of one of `kinds`: a queued one whose time has come, or a running one whose
-    worker stopped sending heartbeats. PostgreSQL skips rows another worker is claiming right now; SQLite
-    serialises writers anyway (BEGIN IMMEDIATE)."""
+def _due(kinds: list[str], stale_before: datetime) -> Select[Job]:
     now = utcnow()
     due = or_(
         (Job.state == "queued") & (Job.run_after <= now),
         (Job.state == "running") & (Job.heartbeat_at < stale_before),
     )
-    stmt = select(Job).where(Job.kind.in_(kinds), due).order_by(Job.run_after, Job.created_at).limit(1)
+    return select(Job).where(Job.kind.in_(kinds), due)
+
+
+async def anything_due(session: AsyncSession, kinds: list[str], stale_before: datetime) -> bool:
+    """A read-only look: an idle worker asks this (no write transaction, no SQLite write lock) before claiming."""
+    stmt = _due(kinds, stale_before).with_only_columns(Job.id).limit(1)
+    return (await session.execute(stmt)).first() is not None
+
+
+async def claim(session: AsyncSession, worker: str, kinds: list[str], stale_before: datetime) -> Job | None:
+    """Take the next due job of one of `kinds`: a queued one whose time has come, or a running one whose
+    worker stopped sending heartbeats. PostgreSQL skips rows another worker is claiming right now; SQLite
+    serialises writers anyway (BEGIN IMMEDIATE)."""
+    now = utcnow()
+    stmt = _due(kinds, stale_before).order_by(Job.run_after, Job.created_at).limit(1)
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     job = (await session.execute(stmt)).scalar_one_or_none()

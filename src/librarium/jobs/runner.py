@@ -96,8 +96,12 @@ class Worker:
 
     async def _claim(self) -> Job | None:
         stale_before = utcnow() - timedelta(seconds=self.settings.job_stale_after)
+        kinds = sorted(registry.KINDS)
+        async with self.db.unit_of_work(write=False) as session:  # idle polls never take SQLite's write lock
+            if not await repo.anything_due(session, kinds, stale_before):
+                return None
         async with self.db.unit_of_work() as session:
-            job = await repo.claim(session, self.name, sorted(registry.KINDS), stale_before)
+            job = await repo.claim(session, self.name, kinds, stale_before)
         if job is not None:
             log.info("job %s (%s) claimed, attempt %d", job.id, job.kind, job.attempts)
         return job
