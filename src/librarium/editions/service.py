@@ -272,6 +272,19 @@ async def put_interaction(
     return interaction_shape(row)
 
 
+async def set_copies(session: AsyncSession, edition: BookEdition, count: int) -> None:
+    edition.copy_count = count
+    await session.flush()
+
+
+async def set_reread_count(session: AsyncSession, edition_id: uuid.UUID, user_id: uuid.UUID, count: int) -> None:
+    """Imports: how many times beyond the first the user read the book (the exports' read count)."""
+    row = await _interaction(session, user_id, edition_id)
+    if row is not None:
+        row.reread_count = count
+        await session.flush()
+
+
 async def delete_interaction(session: AsyncSession, book: Book, edition_id: uuid.UUID, user_id: uuid.UUID) -> None:
     edition = await get(session, book, edition_id)
     row = await _interaction(session, user_id, edition.id)

@@ -1,7 +1,8 @@
-"""Reading an uploaded CSV from disk, row by row: UTF-8 (with or without a BOM) or, failing that, Windows-1252;
-comma- or (LibraryThing) tab-separated, quoted fields may span lines, leading spaces trimmed. The first record
-is the header. A row with more or fewer fields than the header is read as it is (upstream rejected the whole
-file for one). Without a `mapping` from the client, a known export's header picks its preset (presets.py)."""
+"""Reading an uploaded CSV from disk, row by row: UTF-8 (with or without a BOM), UTF-16 (with its BOM) or,
+failing that, Windows-1252; comma-, semicolon- or (LibraryThing) tab-separated, quoted fields may span lines,
+leading spaces trimmed. The first record is the header. A row with more or fewer fields than the header is read
+as it is (upstream rejected the whole file for one). Without a `mapping` from the client, a known export's
+header picks its preset (presets.py)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,24 @@ from librarium.errors import BadRequest
 from librarium.imports import presets
 
 FIELDS = ("title", "subtitle", "author", "isbn_13", "isbn_10", "publisher", "publish_date", "description",
-          "page_count", "language", "tags", "media_type", "acquired_date")  # fmt: skip
+          "page_count", "language", "tags", "media_type", "acquired_date", "read_status", "rating", "date_started",
+          "date_finished", "review", "shelves", "copies", "read_count")  # fmt: skip
+DELIMITERS = (",", "\t", ";")
 
 
 def _delimiter(path: Path, encoding: str) -> str:
+    """Whichever of comma, tab and semicolon the header line holds most of (European spreadsheets write `;`)."""
     with path.open(newline="", encoding=encoding) as handle:
         first = handle.readline()
-    return "\t" if first.count("\t") > first.count(",") else ","
+    return max(DELIMITERS, key=first.count)
+
+
+def _encodings(path: Path) -> tuple[str, ...]:
+    """UTF-16 when the file starts with its byte-order mark (Excel's "Unicode text"); else UTF-8 (BOM or not),
+    then Windows-1252."""
+    with path.open("rb") as handle:
+        start = handle.read(2)
+    return ("utf-16",) if start in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "cp1252")
 
 
 def _records(path: Path, encoding: str) -> Iterator[list[str]]:
@@ -32,7 +44,7 @@ def _records(path: Path, encoding: str) -> Iterator[list[str]]:
 def mapped_rows(path: Path, mapping: dict[str, int]) -> tuple[list[dict[str, str]], str]:
     """(each data row as {field: trimmed value}, the preset used or "mapping"). With `mapping` (field → 0-based
     column) the client decides; without one, the header picks a preset."""
-    for encoding in ("utf-8-sig", "cp1252"):
+    for encoding in _encodings(path):
         try:
             rows: list[dict[str, str]] = []
             columns = None
@@ -54,7 +66,7 @@ def mapped_rows(path: Path, mapping: dict[str, int]) -> tuple[list[dict[str, str
             continue
         except csv.Error as exc:
             raise BadRequest(f"parsing CSV: {exc}") from exc
-    raise BadRequest("parsing CSV: the file is neither UTF-8 nor Windows-1252 text")
+    raise BadRequest("parsing CSV: the file is not UTF-8, UTF-16 or Windows-1252 text")
 
 
 def parse_mapping(raw: str | None) -> dict[str, int]:

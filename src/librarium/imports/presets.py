@@ -55,7 +55,13 @@ GOODREADS = Preset(
         "page_count": [("number of pages", plain)],
         "publish_date": [("year published", plain)],
         "acquired_date": [("date added", slashed_date)],
-        "tags": [("bookshelves", plain)],
+        "shelves": [("bookshelves", plain)],
+        "read_status": [("exclusive shelf", plain)],
+        "rating": [("my rating", plain)],
+        "date_finished": [("date read", slashed_date)],
+        "review": [("my review", plain)],
+        "read_count": [("read count", plain)],
+        "copies": [("owned copies", plain)],
     },
 )
 STORYGRAPH = Preset(
@@ -67,6 +73,12 @@ STORYGRAPH = Preset(
         "isbn": [("isbn/uid", plain)],
         "tags": [("tags", plain)],
         "acquired_date": [("date added", slashed_date)],
+        "read_status": [("read status", plain)],
+        "rating": [("star rating", plain)],
+        "date_finished": [("last date read", slashed_date)],
+        "dates_read": [("dates read", plain)],
+        "review": [("review", plain)],
+        "read_count": [("read count", plain)],
     },
 )
 LIBRARYTHING = Preset(
@@ -82,6 +94,12 @@ LIBRARYTHING = Preset(
         "tags": [("tags", plain)],
         "language": [("languages", plain)],
         "acquired_date": [("acquired", unwrapped)],
+        "rating": [("rating", plain)],
+        "review": [("review", plain)],
+        "date_started": [("date started", unwrapped)],
+        "date_finished": [("date read", unwrapped)],
+        "shelves": [("collections", plain)],
+        "copies": [("copies", plain)],
     },
 )
 LIBIB = Preset(
@@ -98,6 +116,12 @@ LIBIB = Preset(
         "tags": [("tags", plain)],
         "acquired_date": [("added", plain)],
         "item_type": [("item_type", plain)],
+        "read_status": [("status", plain)],
+        "rating": [("rating", plain)],
+        "review": [("review", plain)],
+        "date_started": [("began", plain)],
+        "date_finished": [("completed", plain)],
+        "copies": [("copies", plain)],
     },
 )
 # plain headers, for files made by hand or by other tools

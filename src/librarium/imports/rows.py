@@ -3,6 +3,7 @@ fixed — ISBNs without separators and with valid check digits, "Last, First" as
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -33,6 +34,22 @@ class Row:
     acquired_date: str = ""
     page_count: int | None = None
     language: str = "en"
+    # what the exports carry beyond the book: the importing user's reading record, shelves, series, copies
+    read_status: str = "unread"
+    rating: int | None = None  # 1–10
+    date_started: str = ""
+    date_finished: str = ""
+    review: str = ""
+    reread_count: int = 0
+    shelves: list[str] = field(default_factory=list)
+    series: str = ""
+    series_position: float = 0.0
+    copies: int = 1
+
+    @property
+    def has_reading(self) -> bool:
+        return bool(self.read_status != "unread" or self.rating or self.review or self.date_started
+                    or self.date_finished)  # fmt: skip
 
     @property
     def isbn(self) -> str:
@@ -80,11 +97,72 @@ def _date(raw: str) -> str:
     return parsed.isoformat() if parsed else ""
 
 
+# export values of the reading status → ours (Goodreads shelves, StoryGraph, Libib); others are not statuses
+STATUSES = {
+    "read": "read", "completed": "read", "finished": "read", "already-read": "read",
+    "currently-reading": "reading", "reading": "reading", "in-progress": "reading", "paused": "reading",
+    "on-hold": "reading",
+    "to-read": "unread", "want-to-read": "unread", "not-begun": "unread", "unread": "unread",
+    "did-not-finish": "did_not_finish", "dnf": "did_not_finish", "abandoned": "did_not_finish",
+    "unfinished": "did_not_finish",
+}  # fmt: skip
+SERIES_IN_TITLE = re.compile(r"^(?P<title>.+?)\s*\((?P<series>[^()#]+?),?\s*#(?P<position>\d+(?:\.\d+)?)\)\s*$")
+TAGS = re.compile(r"<[^>]+>")
+LINE_BREAKS = re.compile(r"<br\s*/?>|</p>", re.IGNORECASE)
+
+
+def status(raw: str) -> str | None:
+    return STATUSES.get(re.sub(r"[\s_]+", "-", raw.strip().lower()))
+
+
+def stars(raw: str) -> int | None:
+    """0–5 stars (halves and quarters) → 1–10; 0 or nothing = unrated."""
+    try:
+        value = float(raw.strip() or 0)
+    except ValueError:
+        return None
+    return min(10, max(1, int(value * 2 + 0.5))) if 0 < value <= 5 else None
+
+
+def text_of(html_text: str) -> str:
+    """A review as plain text: line breaks kept, tags dropped, entities decoded."""
+    return html.unescape(TAGS.sub("", LINE_BREAKS.sub("\n", html_text))).strip()
+
+
+def _count(raw: str) -> int:
+    found = LEADING_INT.match(raw)
+    return int(found.group(1)) if found else 0
+
+
+def _reading(raw: dict[str, str], row: Row) -> None:
+    exported = raw.get("read_status", "").strip()
+    found = status(exported)
+    shelves = [s.strip()[:128] for s in re.split(r"[,;]", raw.get("shelves", "")) if s.strip()]
+    if exported and found is None:
+        shelves.append(exported[:128])  # a Goodreads exclusive shelf of the user's own: kept as a shelf
+    row.shelves = [s for s in dict.fromkeys(shelves) if status(s) is None and s.lower() != "your library"]
+    started, finished = _date(raw.get("date_started", "")), _date(raw.get("date_finished", ""))
+    ranges = [r for r in raw.get("dates_read", "").split(",") if r.strip()]
+    if ranges and not started:  # StoryGraph: "2021/07/01-2021/07/21", the last range the latest read
+        started = _date(ranges[-1].split("-")[0].replace("/", "-"))
+    # LibraryThing has no status: it follows from the dates
+    row.read_status = found or ("read" if finished else "reading" if started else "unread")
+    row.rating = stars(raw.get("rating", ""))
+    row.date_started, row.date_finished = started, finished
+    row.review = text_of(raw.get("review", ""))
+    row.reread_count = max(0, _count(raw.get("read_count", "")) - 1)
+    row.copies = max(1, min(_count(raw.get("copies", "")), 9999))
+    series = SERIES_IN_TITLE.match(row.title)
+    if series:  # Goodreads: "The Way of Kings (The Stormlight Archive, #1)"
+        row.title, row.series = series.group("title").strip(), series.group("series").strip()[:256]
+        row.series_position = float(series.group("position"))
+
+
 def parse(raw: dict[str, str]) -> Row:
     notes: list[str] = []
     count = LEADING_INT.match(raw.get("page_count", ""))
     pages = int(count.group(1)) if count else 0
-    return Row(
+    row = Row(
         title=raw.get("title", "").strip()[:512],
         subtitle=raw.get("subtitle", "").strip()[:512],
         description=raw.get("description", "").strip(),
@@ -100,6 +178,8 @@ def parse(raw: dict[str, str]) -> Row:
         page_count=pages if 0 < pages < 2**31 else None,
         language=(raw.get("language", "").strip() or "en")[:16],
     )
+    _reading(raw, row)
+    return row
 
 
 def book_format(raw: str) -> str:

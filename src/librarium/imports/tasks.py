@@ -18,8 +18,8 @@ from librarium.enrichment import service as enrichment
 from librarium.enrichment.rules import match_genres
 from librarium.errors import AppError, NotFound
 from librarium.genres import service as genres
+from librarium.imports import extras, rows
 from librarium.imports import repository as repo
-from librarium.imports import rows
 from librarium.imports.service import KIND
 from librarium.jobs.context import JobContext
 from librarium.jobs.registry import job_kind
@@ -37,6 +37,7 @@ class Lookups:
     def __init__(self, media: list[dict[str, Any]], known_genres: dict[uuid.UUID, str]):
         self.media = media
         self.genres = known_genres
+        self.names = extras.Names()
 
     def _names(self, m: dict[str, Any]) -> tuple[str, str]:
         return str(m["name"]).lower(), str(m["display_name"]).lower()
@@ -93,7 +94,7 @@ async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, re
             for n, (pid, (_, role)) in enumerate(zip(people, row.people, strict=True))
         ],
         tag_ids=await _tag_ids(session, job, row.tags),
-        genre_ids=match_genres(row.tags, ref.genres),
+        genre_ids=match_genres(row.tags + row.shelves, ref.genres),
         edition=EditionWrite(
             format=str(job.options.get("default_format", "paperback")),
             language=row.language,
@@ -108,6 +109,7 @@ async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, re
         ),  # fmt: skip
     )
     created = await books.create(session, job.library_id, job.created_by, body, shaped=False)
+    await extras.apply(session, job, uuid.UUID(str(created["id"])), row, ref.names)
     if existing is not None:
         return "done", f"duplicate ISBN {row.isbn} — copy count incremented", created["id"]
     return "done", " ".join([f'imported "{row.title}"', *(f"({note})" for note in row.notes)]), created["id"]
