@@ -1,44 +1,64 @@
-"""CSV import benchmark: a real `librarium serve` (its in-process worker doing the work) importing a CSV of
-new books with authors, tags and ISBNs; prints rows/s from the upload to the end of the job, and the server's
-memory. Usage: python bench/imports.py [--rows 5000] [--database-url postgresql://…]"""
+"""CSV import benchmark: a real `librarium serve` (its in-process worker doing the work) importing Goodreads
+exports of new books — authors, ISBNs (`="…"`), shelves, reading status, ratings, reviews, series in titles;
+prints rows/s from the upload to the end of the job and the server's peak memory, for each file size. The
+baseline (SQLite) is the raw driver: the statements of an in-process import of the smallest file replayed
+through the plain sqlite3 module (bench/import_replay.py), measured in the same run.
+
+Usage: python bench/imports.py [--rows 1000,10000] [--database-url postgresql://…]"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import statistics
 import tempfile
 import time
 from pathlib import Path
 
+import import_replay  # bench/import_replay.py
 from server import admin_session, memory_mb, print_load, start, stop  # bench/server.py, next to this script
 
 from librarium.kit.isbn import to_isbn13
 
+HEADER = (
+    "Book Id,Title,Author,Author l-f,Additional Authors,ISBN,ISBN13,My Rating,Average Rating,Publisher,Binding,"
+    "Number of Pages,Year Published,Original Publication Year,Date Read,Date Added,Bookshelves,"
+    "Bookshelves with positions,Exclusive Shelf,My Review,Spoiler,Private Notes,Read Count,Owned Copies"
+)
+SHELVES = ("read", "to-read", "currently-reading")
 
-def csv_text(rows: int) -> str:
-    lines = ["Title,Author,ISBN,Tags,Pages"]
-    for n in range(rows):
-        lines.append(f'"Book {n}","Writer {n % 500}",{to_isbn13(f"{n:09d}0")},"tag{n % 40}, fantasy",{100 + n % 400}')
+
+def goodreads(rows: int, offset: int) -> str:
+    lines = [HEADER]
+    for i in range(rows):
+        n = offset + i
+        isbn = to_isbn13(f"{n:09d}0")
+        title = f"Book {n} (Saga {n % 300}, #{n % 12 + 1})" if n % 3 == 0 else f"Book {n}"
+        shelf = SHELVES[n % 3]
+        rating, review = (n % 5 + 1, "Good.<br/>Really.") if shelf == "read" else (0, "")
+        lines.append(
+            f'{n},"{title}",Writer {n % 500},"{n % 500}, Writer",,="",="{isbn}",{rating},3.9,Publisher {n % 50},'
+            f'Paperback,{100 + n % 400},2001,2001,2022/01/0{n % 9 + 1},2021/12/01,"shelf{n % 20}, {shelf}",,'
+            f'{shelf},"{review}",,,1,0'
+        )
     return "\n".join(lines) + "\n"
 
 
-async def measure(base: str, rows: int) -> float:
+async def measure(base: str, rows: int, offset: int) -> float:
     http, library, _ = await admin_session(base)
     try:
-        mapping = {"title": 0, "author": 1, "isbn_13": 2, "tags": 3, "page_count": 4}
         started = time.perf_counter()
-        files = {"file": ("books.csv", csv_text(rows).encode(), "text/csv")}
-        r = await http.post(f"/libraries/{library}/imports", data={"mapping": json.dumps(mapping)}, files=files)
+        files = {"file": ("goodreads_library_export.csv", goodreads(rows, offset).encode(), "text/csv")}
+        r = await http.post(f"/libraries/{library}/imports", files=files)
         r.raise_for_status()
         job = r.json()["data"]["id"]
         while True:
-            await asyncio.sleep(0.5)
-            data = next(j for j in (await http.get("/imports")).json()["data"] if j["id"] == job)
-            if data["status"] not in ("pending", "processing"):
+            await asyncio.sleep(0.1)
+            found = next(j for j in (await http.get("/imports")).json()["data"] if j["id"] == job)
+            if found["status"] not in ("pending", "processing"):
                 break
         elapsed = time.perf_counter() - started
-        assert (data["status"], data["processed_rows"]) == ("done", rows), data
+        assert (found["status"], found["processed_rows"]) == ("done", rows), found
         return rows / elapsed
     finally:
         await http.aclose()
@@ -46,9 +66,11 @@ async def measure(base: str, rows: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--rows", default="1000,10000")
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    sizes = [int(n) for n in args.rows.split(",")]
     print_load()
     with tempfile.TemporaryDirectory(prefix="librarium-bench-") as tmp:
         env = {"LIBRARIUM_DATA_DIR": str(Path(tmp) / "data"), "LIBRARIUM_ARGON2_MEMORY_KIB": "8192",
@@ -57,9 +79,22 @@ def main() -> None:
             env["LIBRARIUM_DATABASE_URL"] = args.database_url
         process, base = start(env)
         try:
-            rate = asyncio.run(measure(base, args.rows))
             print(f"database: {'PostgreSQL' if args.database_url else 'SQLite'}")
-            print(f"{args.rows} rows: {rate:.0f} rows/s; server memory at the end: {memory_mb(process.pid):.0f} MB")
+            if not args.database_url:
+                with tempfile.TemporaryDirectory(prefix="librarium-replay-") as folder:
+                    ours, raw = import_replay.measure(Path(folder), goodreads(sizes[0], 0))
+                print(f"in process, {sizes[0]} rows: {sizes[0] / ours:.0f} rows/s; the same statements on sqlite3: "
+                      f"{sizes[0] / raw:.0f} rows/s (ours take {ours / raw:.1f}× the raw driver's time)")  # fmt: skip
+            offset = 0
+            for rows in sizes:
+                rates = []
+                for _ in range(args.rounds):
+                    rates.append(asyncio.run(measure(base, rows, offset)))
+                    offset += rows
+                now, peak = memory_mb(process.pid), memory_mb(process.pid, "VmHWM")
+                low, mid, high = min(rates), statistics.median(rates), max(rates)
+                print(f"{rows} rows over HTTP: {low:.0f} / {mid:.0f} / {high:.0f} rows/s (min/median/max of "
+                      f"{len(rates)}); server memory {now:.0f} MB now, {peak:.0f} MB peak")  # fmt: skip
         finally:
             stop(process)
 

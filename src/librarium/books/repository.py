@@ -333,6 +333,43 @@ async def set_links(
         await session.execute(insert(BookGenre), genre_rows)
 
 
+async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(Book), rows)
+
+
+async def add_links_many(session: AsyncSession, books: list[tuple[uuid.UUID, Any]]) -> None:
+    """The contributor, tag and genre links of new books, one statement per kind for all of them."""
+    people = [
+        {"book_id": b, "contributor_id": c, "role": r, "display_order": o} for b, links in books
+        for c, r, o in links.contributors
+    ]  # fmt: skip
+    tags = [{"book_id": b, "tag_id": t} for b, links in books for t in dict.fromkeys(links.tag_ids)]
+    genres = [{"book_id": b, "genre_id": g} for b, links in books for g in dict.fromkeys(links.genre_ids)]
+    for model, rows in ((BookContributor, people), (BookTag, tags), (BookGenre, genres)):
+        if rows:
+            await session.execute(insert(model), rows)
+
+
+async def contributor_names(session: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    stmt = select(Contributor.id, Contributor.name).where(Contributor.id.in_(wanted))
+    return {cid: name for cid, name in (await session.execute(stmt)).all()}
+
+
+async def book_ids_by_isbn_keys(session: AsyncSession, library_id: uuid.UUID, keys: list[str]) -> dict[str, uuid.UUID]:
+    if not keys:
+        return {}
+    stmt = (
+        select(BookEdition.isbn_key, BookEdition.book_id)
+        .join(Book, Book.id == BookEdition.book_id)
+        .where(Book.library_id == library_id, BookEdition.isbn_key.in_(keys))
+    )
+    return {key: book_id for key, book_id in (await session.execute(stmt)).all() if key}
+
+
 async def refresh_search_text(session: AsyncSession, book_ids: Iterable[uuid.UUID]) -> None:
     """Rebuild the search document of these books (after a title or contributor change)."""
     ids = list(book_ids)
@@ -399,12 +436,15 @@ async def people_named(session: AsyncSession, names: list[str]) -> list[uuid.UUI
         stmt = select(Contributor.name_lower, Contributor.id).where(Contributor.name_lower.in_(list(wanted)))
         for lower, cid in (await session.execute(stmt.order_by(Contributor.created_at))).all():
             found.setdefault(lower, cid)
-    for lower, name in wanted.items():
-        if lower not in found:
-            person = Contributor(name=name, name_lower=lower, sort_name=derive_sort_name(name))
-            session.add(person)
-            await session.flush()
-            found[lower] = person.id
+    new = [
+        Contributor(id=uuid.uuid4(), name=name, name_lower=lower, sort_name=derive_sort_name(name))
+        for lower, name in wanted.items()
+        if lower not in found
+    ]
+    if new:
+        session.add_all(new)
+        await session.flush()
+        found.update((person.name_lower, person.id) for person in new)
     return [found[name.lower()] for name in names]
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, DateTime, MetaData, Uuid, event
+from sqlalchemy import JSON, DateTime, MetaData, Table, Uuid, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -80,3 +80,9 @@ def _stamp_new_row(_mapper: Any, _connection: Any, target: Any) -> None:
         target.created_at = now
     if target.updated_at is None:
         target.updated_at = target.created_at
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core inserts of many plain rows (one executemany; the ORM's bulk path sends some
+    tables row by row)."""
+    return cast(Table, model.__table__)

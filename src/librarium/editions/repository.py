@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.db.base import table_of
 from librarium.kit.repository import LibraryScoped
 from librarium.models import Book, BookContributor, BookEdition, Contributor, UserBookInteraction
 
@@ -48,3 +50,34 @@ async def interaction(session: AsyncSession, user_id: uuid.UUID, edition_id: uui
         UserBookInteraction.user_id == user_id, UserBookInteraction.book_edition_id == edition_id
     )
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def primary_edition_ids(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    if not book_ids:
+        return {}
+    stmt = select(BookEdition.book_id, BookEdition.id).where(
+        BookEdition.book_id.in_(book_ids), BookEdition.is_primary.is_(True)
+    )
+    return {book_id: edition_id for book_id, edition_id in (await session.execute(stmt)).all()}
+
+
+async def set_copy_counts(session: AsyncSession, counts: list[dict[str, Any]]) -> None:
+    """[{edition_id, count}] in one executemany."""
+    if counts:
+        stmt = (
+            update(BookEdition)
+            .where(BookEdition.id == bindparam("edition_id"))
+            .values(copy_count=bindparam("count"))
+            .execution_options(synchronize_session=False)
+        )
+        await session.execute(stmt, counts)
+
+
+async def insert_interactions(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(table_of(UserBookInteraction)), rows)
+
+
+async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(BookEdition), rows)

@@ -54,20 +54,29 @@ async def _apply(session: AsyncSession, edition: BookEdition, body: EditionWrite
     narrator_id = _narrator_id(body)
     if narrator_id is not None and await session.get(Contributor, narrator_id) is None:
         raise NotFound("contributor not found")
-    edition.format = body.format.strip()
-    edition.language = body.language or None
-    edition.edition_name = body.edition_name or None
-    edition.narrator = body.narrator or None
-    edition.narrator_contributor_id = narrator_id
-    edition.publisher = body.publisher or None
-    edition.publish_date = dates.flexible(body.publish_date) if body.publish_date else None
-    edition.isbn_10 = _isbn(body.isbn_10, "10")
-    edition.isbn_13 = _isbn(body.isbn_13, "13")
-    edition.isbn_key = edition.isbn_13 or (isbn_kit.to_isbn13(edition.isbn_10) if edition.isbn_10 else None)
-    edition.description = body.description or None
-    edition.duration_seconds = body.duration_seconds
-    edition.page_count = body.page_count
-    edition.acquired_at = dates.strict(body.acquired_at) if body.acquired_at else None
+    for name, value in _values(body, narrator_id).items():
+        setattr(edition, name, value)
+
+
+def _values(body: EditionWrite, narrator_id: uuid.UUID | None) -> dict[str, Any]:
+    """The edition's columns from the request (shared by the single and the bulk insert)."""
+    isbn_10, isbn_13 = _isbn(body.isbn_10, "10"), _isbn(body.isbn_13, "13")
+    return {
+        "format": body.format.strip(),
+        "language": body.language or None,
+        "edition_name": body.edition_name or None,
+        "narrator": body.narrator or None,
+        "narrator_contributor_id": narrator_id,
+        "publisher": body.publisher or None,
+        "publish_date": dates.flexible(body.publish_date) if body.publish_date else None,
+        "isbn_10": isbn_10,
+        "isbn_13": isbn_13,
+        "isbn_key": isbn_13 or (isbn_kit.to_isbn13(isbn_10) if isbn_10 else None),
+        "description": body.description or None,
+        "duration_seconds": body.duration_seconds,
+        "page_count": body.page_count,
+        "acquired_at": dates.strict(body.acquired_at) if body.acquired_at else None,
+    }
 
 
 async def _link_narrator(session: AsyncSession, edition: BookEdition) -> None:
@@ -110,6 +119,19 @@ async def add(session: AsyncSession, book: Book, body: EditionWrite) -> BookEdit
     await _settle_primary(session, book.id, edition if body.is_primary else None)
     await _link_narrator(session, edition)
     return edition
+
+
+async def add_many(session: AsyncSession, items: list[tuple[uuid.UUID, EditionWrite]]) -> None:
+    """The one (primary) edition of each of these new books, in one statement (importers; no narrator link)."""
+    now = utcnow()
+    rows = []
+    for book_id, body in items:
+        check(body)
+        if body.narrator_contributor_id:
+            raise BadRequest("a narrator cannot be linked in bulk")
+        rows.append({"id": uuid.uuid4(), "book_id": book_id, "copy_count": 1, "is_primary": True,
+                     "created_at": now, "updated_at": now, **_values(body, None)})  # fmt: skip
+    await repo.insert_many(session, rows)
 
 
 def shape(edition: BookEdition, narrator_name: str = "", files: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -270,6 +292,33 @@ async def put_interaction(
     row.is_favorite = body.is_favorite
     await session.flush()
     return interaction_shape(row)
+
+
+async def record_many(
+    session: AsyncSession, user_id: uuid.UUID, records: list[tuple[uuid.UUID, InteractionWrite, int, int]]
+) -> None:
+    """Importers: the user's reading record (and copies, re-reads) of the primary edition of each new book —
+    (book id, record, copies, re-reads) — in a few statements for all of them."""
+    primary = await repo.primary_edition_ids(session, [book_id for book_id, *_ in records])
+    now = utcnow()
+    rows, copies = [], []
+    for book_id, body, count, rereads in records:
+        edition_id = primary[book_id]
+        if count > 1:
+            copies.append({"edition_id": edition_id, "count": count})
+        if body.read_status == "unread" and not (body.rating or body.review or body.date_started or body.date_finished):
+            continue
+        if body.rating is not None and not 1 <= body.rating <= 10:
+            raise BadRequest("rating must be between 1 and 10")
+        rows.append({
+            "id": uuid.uuid4(), "user_id": user_id, "book_edition_id": edition_id, "read_status": body.read_status,
+            "rating": body.rating, "notes": None, "review": body.review or None,
+            "date_started": _date(body.date_started, "date_started"),
+            "date_finished": _date(body.date_finished, "date_finished"), "progress": None, "is_favorite": False,
+            "reread_count": rereads, "created_at": now, "updated_at": now,
+        })  # fmt: skip
+    await repo.set_copy_counts(session, copies)
+    await repo.insert_interactions(session, rows)
 
 
 async def set_copies(session: AsyncSession, edition: BookEdition, count: int) -> None:

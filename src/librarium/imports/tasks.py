@@ -23,12 +23,13 @@ from librarium.imports import repository as repo
 from librarium.imports.service import KIND
 from librarium.jobs.context import JobContext
 from librarium.jobs.registry import job_kind
+from librarium.kit import isbn as isbns
 from librarium.media_types import service as media_types
 from librarium.models import ImportItem, ImportJob
 from librarium.tags import service as tags
 
 log = logging.getLogger("librarium.imports")
-STEP_ROWS = 100
+STEP_ROWS = 500
 
 
 class Lookups:
@@ -38,13 +39,36 @@ class Lookups:
         self.media = media
         self.genres = known_genres
         self.names = extras.Names()
+        self.tags: dict[str, uuid.UUID] | None = None
+        self._media_choice: dict[tuple[str, tuple[str, ...]], uuid.UUID] = {}
+
+    def reset(self) -> None:
+        """Forget what was created in a rolled-back savepoint."""
+        self.tags, self.names = None, extras.Names()
+
+    async def tag_ids(self, session: AsyncSession, job: ImportJob, names: list[str]) -> list[str]:
+        """Tag ids by name (case-insensitive), created when new; the library's tags read once per step."""
+        if not names:
+            return []
+        if self.tags is None:
+            self.tags = {t.name.lower(): t.id for t in await tags.list_tags(session, job.library_id)}
+        for name in names:
+            if name.lower() not in self.tags:
+                self.tags[name.lower()] = (await tags.create(session, job.library_id, job.created_by, name, "")).id
+        return [str(self.tags[name.lower()]) for name in names]
 
     def _names(self, m: dict[str, Any]) -> tuple[str, str]:
         return str(m["name"]).lower(), str(m["display_name"]).lower()
 
     def media_type(self, wanted: str, tag_names: list[str]) -> uuid.UUID:
         """Upstream's choice: the named type (exact, then partial match), else the first tag naming a type,
-        else novel."""
+        else novel (remembered: most rows of a file ask the same)."""
+        key = (wanted, tuple(tag_names))
+        if key not in self._media_choice:
+            self._media_choice[key] = self._choose_media(wanted, tag_names)
+        return self._media_choice[key]
+
+    def _choose_media(self, wanted: str, tag_names: list[str]) -> uuid.UUID:
         exact = [m for m in self.media if wanted in self._names(m)] if wanted else []
         partial = [m for m in self.media if any(wanted in n for n in self._names(m))] if wanted else []
         tagged = [m for tag in tag_names for m in self.media if tag.lower() in self._names(m)]
@@ -53,38 +77,27 @@ class Lookups:
         return uuid.UUID(str(found["id"]))
 
 
-async def _tag_ids(session: AsyncSession, job: ImportJob, names: list[str]) -> list[str]:
-    if not names:
-        return []
-    existing = {t.name.lower(): t.id for t in await tags.list_tags(session, job.library_id)}
-    ids = []
-    for name in names:
-        tag_id = existing.get(name.lower())
-        if tag_id is None:
-            tag_id = (await tags.create(session, job.library_id, job.created_by, name, "")).id
-            existing[name.lower()] = tag_id
-        ids.append(str(tag_id))
-    return ids
+Outcome = tuple[str, str, Any]  # (status, message, book id)
 
 
-async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, ref: Lookups) -> tuple[str, str, Any]:
+def _unusable(item: ImportItem) -> tuple[rows.Row | None, Outcome | None]:
     kind = str(item.raw_data.get("item_type", "")).strip().lower()
     if kind not in ("", "book", "books"):  # Libib exports mix in films, music and games
-        return "skipped", f"not a book ({kind})", None
+        return None, ("skipped", f"not a book ({kind})", None)
     row = rows.parse(item.raw_data)
     if not row.title:
-        return "skipped", "no title", None
-    existing = None
-    if row.isbn:
-        try:
-            existing = await books.by_isbn(session, job.library_id, row.isbn)
-        except NotFound:
-            existing = None
-        if existing is not None and job.options.get("skip_duplicates", True):
-            # upstream ignored skip_duplicates and always counted another copy
-            return "skipped", f"duplicate ISBN {row.isbn} — already in the library", existing["id"]
-    people = await books.people_named(session, [name for name, _ in row.people])
-    body = BookWrite(
+        return None, ("skipped", "no title", None)
+    return row, None
+
+
+def _imported(row: rows.Row) -> str:
+    return " ".join([f'imported "{row.title}"', *(f"({note})" for note in row.notes)])
+
+
+async def _body(
+    session: AsyncSession, job: ImportJob, row: rows.Row, people: list[uuid.UUID], ref: Lookups
+) -> BookWrite:
+    return BookWrite(
         title=row.title,
         subtitle=row.subtitle,
         media_type_id=str(ref.media_type(row.media_type, row.tags)),
@@ -93,7 +106,7 @@ async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, re
             ContributorLink(contributor_id=str(pid), role=role, display_order=n)
             for n, (pid, (_, role)) in enumerate(zip(people, row.people, strict=True))
         ],
-        tag_ids=await _tag_ids(session, job, row.tags),
+        tag_ids=await ref.tag_ids(session, job, row.tags),
         genre_ids=match_genres(row.tags + row.shelves, ref.genres),
         edition=EditionWrite(
             format=str(job.options.get("default_format", "paperback")),
@@ -108,11 +121,97 @@ async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, re
             acquired_at=row.acquired_date,
         ),  # fmt: skip
     )
+
+
+async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, ref: Lookups) -> Outcome:
+    """One row on its own (the fallback when a bulk step fails, and for another copy of a known ISBN)."""
+    row, outcome = _unusable(item)
+    if row is None:
+        assert outcome is not None
+        return outcome
+    existing = None
+    if row.isbn:
+        try:
+            existing = await books.by_isbn(session, job.library_id, row.isbn)
+        except NotFound:
+            existing = None
+        if existing is not None and job.options.get("skip_duplicates", True):
+            # upstream ignored skip_duplicates and always counted another copy
+            return "skipped", f"duplicate ISBN {row.isbn} — already in the library", existing["id"]
+    people = await books.people_named(session, [name for name, _ in row.people])
+    body = await _body(session, job, row, people, ref)
     created = await books.create(session, job.library_id, job.created_by, body, shaped=False)
     await extras.apply(session, job, uuid.UUID(str(created["id"])), row, ref.names)
     if existing is not None:
         return "done", f"duplicate ISBN {row.isbn} — copy count incremented", created["id"]
-    return "done", " ".join([f'imported "{row.title}"', *(f"({note})" for note in row.notes)]), created["id"]
+    return "done", _imported(row), created["id"]
+
+
+async def import_rows(
+    session: AsyncSession, job: ImportJob, chunk: list[ImportItem], ref: Lookups
+) -> dict[uuid.UUID, Outcome]:
+    """A step's rows in bulk: unusable rows and duplicates sorted out first, then every new book — with its
+    people, tags, edition, reading record, shelves and series — in a few statements. Should the bulk insert
+    fail, each row is imported on its own instead, so one bad row fails alone."""
+    outcomes: dict[uuid.UUID, Outcome] = {}
+    usable: list[tuple[ImportItem, rows.Row]] = []
+    for item in chunk:
+        row, outcome = _unusable(item)
+        if row is None:
+            outcomes[item.id] = outcome  # type: ignore[assignment]
+        else:
+            usable.append((item, row))
+    keys = {item.id: isbns.key(row.isbn) for item, row in usable if row.isbn}
+    known = await books.ids_by_isbn(session, job.library_id, [k for k in keys.values() if k])
+    skip = job.options.get("skip_duplicates", True)
+    new: list[tuple[ImportItem, rows.Row]] = []
+    one_by_one: list[ImportItem] = []
+    in_step: set[str] = set()
+    for item, row in usable:
+        key = keys.get(item.id)
+        if key and key in known and skip:
+            # upstream ignored skip_duplicates and always counted another copy
+            outcomes[item.id] = ("skipped", f"duplicate ISBN {row.isbn} — already in the library", known[key])
+        elif key and (key in known or key in in_step):
+            one_by_one.append(item)  # another copy (or a duplicate of a row above): after the new books
+        else:
+            new.append((item, row))
+            in_step.update([key] if key else [])
+    try:
+        async with session.begin_nested():
+            outcomes.update(await _bulk(session, job, new, ref))
+    except Exception as exc:  # noqa: BLE001 (any failure: retry row by row, each in its own savepoint)
+        log.info("bulk import step of %s fell back to one row at a time: %s", job.id, exc)
+        ref.reset()
+        one_by_one = [item for item, _ in new] + one_by_one
+    for item in one_by_one:
+        outcomes[item.id] = await _one(session, job, item, ref)
+    return outcomes
+
+
+async def _bulk(
+    session: AsyncSession, job: ImportJob, new: list[tuple[ImportItem, rows.Row]], ref: Lookups
+) -> dict[uuid.UUID, Outcome]:
+    if not new:
+        return {}
+    names = [name for _, row in new for name, _ in row.people]
+    people = dict(zip(names, await books.people_named(session, names), strict=True))
+    bodies = [await _body(session, job, row, [people[n] for n, _ in row.people], ref) for _, row in new]
+    ids = await books.create_many(session, job.library_id, job.created_by, bodies)
+    made = [(book_id, row) for book_id, (_, row) in zip(ids, new, strict=True)]
+    await extras.apply_many(session, job, made, ref.names)
+    return {item.id: ("done", _imported(row), book_id) for book_id, (item, row) in zip(ids, new, strict=True)}
+
+
+async def _one(session: AsyncSession, job: ImportJob, item: ImportItem, ref: Lookups) -> Outcome:
+    try:
+        async with session.begin_nested():
+            return await import_row(session, job, item, ref)
+    except AppError as exc:
+        return "failed", f"creating book: {exc.message}", None
+    except Exception as exc:  # one bad row fails alone; the import goes on
+        log.exception("import row %s failed", item.row_number)
+        return "failed", f"creating book: {type(exc).__name__}", None
 
 
 @job_kind(KIND, time_limit=timedelta(hours=12), max_attempts=5, backoff=timedelta(seconds=30))
@@ -130,15 +229,9 @@ async def run_import(ctx: JobContext) -> None:
                 job.status = "done"
                 return
             ref = Lookups(await media_types.list_all(session), {g.id: g.name for g in await genres.list_all(session)})
+            outcomes = await import_rows(session, job, chunk, ref)
             for item in chunk:
-                try:
-                    async with session.begin_nested():
-                        status, message, book_id = await import_row(session, job, item, ref)
-                except AppError as exc:
-                    status, message, book_id = "failed", f"creating book: {exc.message}", None
-                except Exception as exc:  # one bad row fails alone; the import goes on
-                    log.exception("import row %s failed", item.row_number)
-                    status, message, book_id = "failed", f"creating book: {type(exc).__name__}", None
+                status, message, book_id = outcomes[item.id]
                 item.status, item.message, item.book_id = status, message, book_id
                 job.processed_rows += status == "done"
                 job.failed_rows += status == "failed"

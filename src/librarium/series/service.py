@@ -154,6 +154,30 @@ async def set_book(
     await _upsert(session, series_id, book_id, pos)
 
 
+async def ids_named(
+    session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, names: list[str]
+) -> dict[str, uuid.UUID]:
+    """{lower-cased name: id} for these names in the library, creating the missing ones in one statement
+    (importers)."""
+    found = await repo.ids_by_lower_name(session, library_id)
+    missing = {n.lower(): n for n in names if n.lower() not in found}
+    now = utcnow()
+    rows: list[dict[str, Any]] = [
+        {"id": uuid.uuid4(), "library_id": library_id, "name": name, "created_by": user_id, "created_at": now,
+          "updated_at": now, **{'status': 'ongoing', 'genres': []}}
+        for name in missing.values()
+    ]  # fmt: skip
+    await repo.insert_rows(session, rows)
+    return found | {row["name"].lower(): row["id"] for row in rows}
+
+
+async def add_many(session: AsyncSession, links: list[tuple[uuid.UUID, uuid.UUID, float]]) -> None:
+    """(series, book, position) for books an importer just created in series of their library."""
+    unique = {(series_id, book_id): position for series_id, book_id, position in links}
+    rows = [{"series_id": s, "book_id": b, "position": _position(p)} for (s, b), p in unique.items()]
+    await repo.insert_links(session, rows)
+
+
 async def remove_book(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID, book_id: uuid.UUID) -> None:
     await get(session, library_id, series_id)
     link = await repo.link(session, book_id, series_id)

@@ -112,6 +112,31 @@ async def add_book(
         await session.flush()
 
 
+async def ids_named(
+    session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, names: list[str]
+) -> dict[str, uuid.UUID]:
+    """{lower-cased name: id} for these names in the library, creating the missing ones in one statement
+    (importers)."""
+    found = await repo.ids_by_lower_name(session, library_id)
+    missing = {n.lower(): n for n in names if n.lower() not in found}
+    now = utcnow()
+    rows: list[dict[str, Any]] = [
+        {"id": uuid.uuid4(), "library_id": library_id, "name": name, "created_by": user_id, "created_at": now,
+          "updated_at": now, **{'display_order': 0}}
+        for name in missing.values()
+    ]  # fmt: skip
+    await repo.insert_rows(session, rows)
+    return found | {row["name"].lower(): row["id"] for row in rows}
+
+
+async def add_many(session: AsyncSession, pairs: list[tuple[uuid.UUID, uuid.UUID]], user_id: uuid.UUID) -> None:
+    """(shelf, book) links for books an importer just created on shelves of their library (no checks: the
+    caller made both), in one statement."""
+    now = utcnow()
+    rows = [{"shelf_id": s, "book_id": b, "added_by": user_id, "added_at": now} for s, b in dict.fromkeys(pairs)]
+    await repo.insert_links(session, rows)
+
+
 async def remove_book(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID, book_id: uuid.UUID) -> None:
     await get(session, library_id, shelf_id)
     link = await repo.link(session, book_id, shelf_id)
