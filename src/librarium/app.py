@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from librarium import __version__, web
 from librarium.ai.router import router as ai_router
+from librarium.auth.app_passwords import Keyring
 from librarium.auth.passwords import Passwords
 from librarium.auth.ratelimit import AttemptLimiter
 from librarium.auth.router import router as auth_router
@@ -44,6 +45,7 @@ from librarium.libraries.router import router as libraries_router
 from librarium.loans.router import router as loans_router
 from librarium.media_types.router import router as media_types_router
 from librarium.middleware import SecurityHeaders, SlowRequestLog
+from librarium.opds.router import router as opds_router
 from librarium.providers.router import router as providers_router
 from librarium.series.router import router as series_router
 from librarium.shelves.router import router as shelves_router
@@ -128,6 +130,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
     for router in routers:
         api.include_router(router)
     app.include_router(api)
+    app.include_router(opds_router)  # /opds, for reading apps (app passwords, not Bearer tokens)
     _mount_docs(app)
     check_calibre_settings(settings, settings.host)
     mount_calibre(app, settings)
@@ -141,12 +144,14 @@ def bind(app: FastAPI, settings: Settings, engine: AsyncEngine) -> None:
     app.state.settings = settings
     app.state.engine = engine
     app.state.db = Database(engine)
+    secret = settings.resolve_jwt_secret()
     app.state.auth = AuthContext(
         passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
-        signer=TokenSigner(settings.resolve_jwt_secret(), settings.jwt_access_ttl),
+        signer=TokenSigner(secret, settings.jwt_access_ttl),
         refresh_ttl=settings.jwt_refresh_ttl,
         registration_enabled=settings.registration_enabled,
         login_limiter=AttemptLimiter(settings.login_rate_limit, settings.login_rate_window),
+        app_keys=Keyring.from_secret(secret),
     )
 
 

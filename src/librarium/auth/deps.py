@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.auth import app_passwords
 from librarium.auth import repository as tokens_repo
 from librarium.auth.service import AuthContext
 from librarium.auth.tokens import AccessClaims
@@ -103,3 +105,62 @@ def library_permission(permission: str) -> Callable[..., Awaitable[Caller]]:
 def can(permission: str) -> Any:
     """`caller: Annotated[Caller, can("books:read")]` in a route signature."""
     return Depends(library_permission(permission))
+
+
+# --- reading apps (OPDS, KOReader sync): HTTP Basic with an app password -------------------------------
+
+BASIC_REALM = {"WWW-Authenticate": 'Basic realm="Librarium", charset="UTF-8"'}
+
+
+@dataclass
+class Reader:
+    """A user signed in with an app password; may only use the reader routes."""
+
+    user: User
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.user.id
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.is_instance_admin
+
+
+def _basic(request: Request) -> tuple[str, str]:
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("basic "):
+        raise Unauthorized("sign in with your username and an app password", headers=BASIC_REALM)
+    try:
+        username, _, secret = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        raise Unauthorized("malformed basic credentials", headers=BASIC_REALM) from None
+    return username, secret
+
+
+async def get_reader(request: Request, session: Session, ctx: AuthCtx) -> Reader:
+    username, secret = _basic(request)
+    client = request.client.host if request.client else ""
+    stale: list[uuid.UUID] = []
+    try:
+        user = await app_passwords.check(
+            session, ctx.app_keys, ctx.login_limiter, client, username, secret, stale=stale
+        )
+    except Unauthorized as exc:
+        raise Unauthorized(exc.message, headers=BASIC_REALM) from None
+    if stale:  # at most every few minutes per password; its own short write, the request itself only reads
+        async with request.app.state.db.unit_of_work() as writer:
+            await app_passwords.touch(writer, stale)
+    return Reader(user)
+
+
+CurrentReader = Annotated[Reader, Depends(get_reader)]
+
+
+async def reader_can(
+    session: AsyncSession, reader: Reader, library_id: uuid.UUID, permission: str = "books:read"
+) -> None:
+    """404 unless the reader may read the library (another library is never revealed, not even by a 403)."""
+    granted, found = await tokens_repo.user_permission(session, reader.id, library_id, permission)
+    if not found or not (granted or reader.is_admin):
+        raise NotFound("library not found")

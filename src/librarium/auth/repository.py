@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from librarium.auth.tokens import AccessClaims
 from librarium.db.base import utcnow
 from librarium.models import (
+    AppPassword,
     Library,
     LibraryMembership,
     Permission,
@@ -158,3 +159,53 @@ async def purge_expired(session: AsyncSession) -> int:
     gone = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at <= now))
     denied = await session.execute(delete(RevokedAccessToken).where(RevokedAccessToken.expires_at <= now))
     return int(gone.rowcount or 0) + int(denied.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- app passwords --------------------------------------------------------------------------------
+
+
+async def count_app_passwords(session: AsyncSession, user_id: uuid.UUID) -> int:
+    stmt = select(func.count()).select_from(AppPassword).where(AppPassword.user_id == user_id)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def app_passwords_of(session: AsyncSession, user_id: uuid.UUID) -> list[AppPassword]:
+    stmt = select(AppPassword).where(AppPassword.user_id == user_id).order_by(AppPassword.created_at)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def delete_app_password(session: AsyncSession, user_id: uuid.UUID, password_id: uuid.UUID) -> bool:
+    stmt = delete(AppPassword).where(AppPassword.id == password_id, AppPassword.user_id == user_id)
+    return int(getattr(await session.execute(stmt), "rowcount", 0) or 0) == 1
+
+
+async def delete_app_passwords_of(session: AsyncSession, user_id: uuid.UUID) -> None:
+    await session.execute(delete(AppPassword).where(AppPassword.user_id == user_id))
+
+
+async def app_password_user(session: AsyncSession, digest: str, *, kosync: bool) -> tuple[AppPassword, User] | None:
+    column = AppPassword.kosync_hash if kosync else AppPassword.secret_hash
+    stmt = select(AppPassword, User).join(User, User.id == AppPassword.user_id).where(column == digest)
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1]) if row else None
+
+
+async def user_permission(
+    session: AsyncSession, user_id: uuid.UUID, library_id: uuid.UUID, permission: str
+) -> tuple[bool, bool]:
+    """(the user holds `permission` in the library, the library exists), in one query."""
+    granted = exists().where(
+        LibraryMembership.library_id == library_id,
+        LibraryMembership.user_id == user_id,
+        RolePermission.role_id == LibraryMembership.role_id,
+        Permission.id == RolePermission.permission_id,
+        Permission.name == permission,
+    )
+    stmt = select(granted.label("granted"), exists().where(Library.id == library_id).label("found"))
+    row = (await session.execute(stmt)).one()
+    return bool(row[0]), bool(row[1])
+
+
+async def touch_app_passwords(session: AsyncSession, ids: list[uuid.UUID], when: datetime) -> None:
+    if ids:
+        await session.execute(update(AppPassword).where(AppPassword.id.in_(ids)).values(last_used_at=when))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from fastapi import Body, Request
+from fastapi import Body, Request, Response
 
-from librarium.auth import service
+from librarium.auth import app_passwords, service
 from librarium.auth.deps import AuthCtx, CurrentCaller, Session
 from librarium.auth.schemas import (
+    AppPasswordCreate,
+    AppPasswordCreated,
+    AppPasswordRead,
     LoginRequest,
     PasswordChange,
     PreferencesRead,
@@ -19,7 +23,7 @@ from librarium.auth.schemas import (
     UserCreate,
     UserRead,
 )
-from librarium.kit.routing import api_router
+from librarium.kit.routing import NO_CONTENT, api_router, no_content
 from librarium.kit.schema import Envelope, Message
 
 router = api_router()
@@ -89,3 +93,29 @@ async def patch_preferences(
 ) -> Envelope[Message]:
     await service.patch_preferences(session, caller.id, patch)
     return Envelope(data=Message(message="ok"))
+
+
+# --- app passwords for reading apps (our addition) ---------------------------------------------------------
+
+
+@router.get("/auth/me/app-passwords", tags=["auth"], response_model=Envelope[list[AppPasswordRead]])
+async def list_app_passwords(caller: CurrentCaller, session: Session) -> Any:
+    return {"data": await app_passwords.mine(session, caller.id)}
+
+
+@router.post("/auth/me/app-passwords", tags=["auth"], status_code=201, response_model=Envelope[AppPasswordCreated])
+async def create_app_password(body: AppPasswordCreate, caller: CurrentCaller, session: Session, ctx: AuthCtx) -> Any:
+    """The answer holds the secret (`password`); it is never shown again."""
+    return {"data": await app_passwords.create(session, ctx.app_keys, caller.id, body.name)}
+
+
+@router.delete(
+    "/auth/me/app-passwords/{password_id}",
+    tags=["auth"],
+    status_code=204,
+    responses=NO_CONTENT,
+    response_class=Response,
+)
+async def delete_app_password(password_id: uuid.UUID, caller: CurrentCaller, session: Session) -> Response:
+    await app_passwords.revoke(session, caller.id, password_id)
+    return no_content()

@@ -62,3 +62,19 @@ class SetupStatus(Read):
 
 class PreferencesRead(Read):
     prefs: dict[str, Any]
+
+
+class AppPasswordCreate(Body):
+    name: Str = ""
+
+
+class AppPasswordRead(Read):
+    id: uuid.UUID
+    name: str
+    hint: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class AppPasswordCreated(AppPasswordRead):
+    password: str

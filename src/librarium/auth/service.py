@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.auth import repository as tokens_repo
+from librarium.auth.app_passwords import Keyring
 from librarium.auth.passwords import Passwords
 from librarium.auth.ratelimit import AttemptLimiter
 from librarium.auth.schemas import (
@@ -38,6 +39,7 @@ class AuthContext:
     refresh_ttl: int
     registration_enabled: bool
     login_limiter: AttemptLimiter
+    app_keys: Keyring
 
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -256,3 +258,8 @@ async def user_for_token(session: AsyncSession, claims: AccessClaims) -> User | 
 async def end_sign_ins(session: AsyncSession, user_id: uuid.UUID, *, except_session: uuid.UUID | None = None) -> None:
     """Revoke the user's refresh tokens (all, or all but one sign-in's)."""
     await tokens_repo.revoke_refresh(session, user_id, except_session=except_session)
+
+
+async def revoke_app_passwords(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """A deactivated account's reading apps lose access too."""
+    await tokens_repo.delete_app_passwords_of(session, user_id)

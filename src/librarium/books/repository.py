@@ -43,6 +43,7 @@ from librarium.models import (
     BookTag,
     Contributor,
     CoverImage,
+    EditionFile,
     Genre,
     MediaType,
     Series,
@@ -73,6 +74,16 @@ async def media_type_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
 
 
 # --- listing --------------------------------------------------------------------------------------
+
+
+def has_files() -> Any:
+    """The book has an edition with at least one file."""
+    return (
+        select(EditionFile.id)
+        .join(BookEdition, BookEdition.id == EditionFile.edition_id)
+        .where(BookEdition.book_id == Book.id)
+        .exists()
+    )
 
 
 def order_by(sort: str, descending: bool) -> list[Any]:

@@ -40,6 +40,7 @@ class ListParams:
     type_filter: str = ""
     regex: bool = False
     filter: str = ""
+    with_files: bool = False  # only books with at least one edition file (the OPDS catalogue)
 
 
 def _legacy_filter(text: str) -> list[Group]:
@@ -84,7 +85,7 @@ def _where(session: AsyncSession, library_id: uuid.UUID, p: ListParams) -> Any:
     else:
         groups, extracted = parse(q)
         letter = letter or extracted
-    return filters.list_condition(
+    condition = filters.list_condition(
         repo.dialect(session),
         library_id,
         groups,
@@ -94,6 +95,7 @@ def _where(session: AsyncSession, library_id: uuid.UUID, p: ListParams) -> Any:
         tag=p.tag,
         media_type=p.type_filter,
     )
+    return condition & repo.has_files() if p.with_files else condition
 
 
 async def list_books(session: AsyncSession, library_id: uuid.UUID, reader: uuid.UUID, p: ListParams) -> dict[str, Any]:

@@ -21,9 +21,10 @@ from librarium.models.organisation import BookSeries, BookShelf, CoverImage, Ser
 from librarium.models.rbac import Permission, Role, RolePermission
 from librarium.models.reference import Genre, MediaType
 from librarium.models.settings import InstanceSetting, LookupCacheEntry
-from librarium.models.users import RefreshToken, RevokedAccessToken, User, UserPreferences
+from librarium.models.users import AppPassword, RefreshToken, RevokedAccessToken, User, UserPreferences
 
 __all__ = [
+    "AppPassword",
     "Base",
     "BlockedItem",
     "RunEvent",

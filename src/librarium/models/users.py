@@ -56,3 +56,19 @@ class UserPreferences(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     prefs: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AppPassword(IdMixin, Base):
+    """A named secret for reading apps (OPDS, KOReader sync) that cannot hold a Bearer token. Only keyed hashes
+    are stored: `secret_hash` of the secret itself (HTTP Basic), `kosync_hash` of its MD5 (what KOReader
+    sends)."""
+
+    __tablename__ = "app_passwords"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kosync_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(16))  # the first characters, to tell passwords apart
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]

@@ -62,6 +62,7 @@ async def patch(session: AsyncSession, caller_id: uuid.UUID, user_id: uuid.UUID,
             # A deactivated account is signed out everywhere (its access tokens stop working at once
             # because every request re-reads the user row).
             await auth.end_sign_ins(session, user.id)
+            await auth.revoke_app_passwords(session, user.id)
     if body.is_instance_admin is not None:
         user.is_instance_admin = body.is_instance_admin
     user.updated_at = utcnow()

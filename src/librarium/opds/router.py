@@ -1,0 +1,122 @@
+"""The OPDS 1.2 catalogue under /opds, for reading apps (KOReader, Moon+ Reader, Thorium, Panels…): HTTP Basic
+with the username and an app password. A library the reader cannot read answers 404, never 403."""
+
+from __future__ import annotations
+
+import uuid
+
+import anyio
+from fastapi import Query, Request, Response
+
+from librarium.auth.deps import CurrentReader, Session, reader_can
+from librarium.config import Settings
+from librarium.errors import NotFound
+from librarium.files import covers, edition_files, paths
+from librarium.files.serve import file_response
+from librarium.files.thumbnails import thumbnail
+from librarium.kit.routing import api_router
+from librarium.libraries import service as libraries
+from librarium.opds import atom, service
+from librarium.opds.atom import ACQUISITION, NAVIGATION
+
+router = api_router(prefix="/opds", tags=["opds"], include_in_schema=False)
+LIB = "/libraries/{library_id}"
+Page = Query(1, ge=1, le=1_000_000)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _xml(body: bytes, kind: str) -> Response:
+    return Response(body, media_type=kind, headers={"Cache-Control": "private, no-cache"})
+
+
+@router.get("")
+async def root(reader: CurrentReader, session: Session) -> Response:
+    return _xml(atom.render(await service.root(session, reader.id, reader.is_admin)), NAVIGATION)
+
+
+@router.get(LIB)
+async def library(library_id: uuid.UUID, reader: CurrentReader, session: Session) -> Response:
+    await reader_can(session, reader, library_id)
+    return _xml(atom.render(await service.library(session, library_id)), NAVIGATION)
+
+
+@router.get(LIB + "/opensearch.xml")
+async def opensearch(library_id: uuid.UUID, reader: CurrentReader, session: Session) -> Response:
+    await reader_can(session, reader, library_id)
+    lib = await libraries.get(session, library_id)
+    return _xml(service.opensearch(lib.name, library_id), atom.SEARCH_TYPE)
+
+
+@router.get(LIB + "/search")
+async def search(
+    library_id: uuid.UUID, reader: CurrentReader, session: Session, q: str = "", page: int = Page
+) -> Response:
+    await reader_can(session, reader, library_id)
+    return _xml(atom.render(await service.search(session, library_id, q, page, reader.id)), ACQUISITION)
+
+
+@router.get(LIB + "/files/{file_id}")
+async def download(
+    library_id: uuid.UUID, file_id: uuid.UUID, request: Request, reader: CurrentReader, session: Session
+) -> Response:
+    """The file, with byte ranges, under a name built from the title and the first author."""
+    await reader_can(session, reader, library_id)
+    book, edition = await service.download(session, library_id, file_id)
+    path, row = await edition_files.locate(session, _settings(request), edition, file_id)
+    authors = await service.authors_of(session, book.id, reader.id)
+    media = paths.MEDIA_TYPES.get(row.file_format, "application/octet-stream")
+    return file_response(
+        request, path, media, etag=f"{row.id}-{path.stat().st_size}", cache_control="private, no-cache",
+        download_name=service.download_name(book.title, authors, row.file_format),
+    )  # fmt: skip
+
+
+@router.get(LIB + "/books/{book_id}/cover")
+async def cover(
+    library_id: uuid.UUID, book_id: uuid.UUID, request: Request, reader: CurrentReader, session: Session
+) -> Response:
+    await reader_can(session, reader, library_id)
+    await edition_files.book_of(session, library_id, book_id)
+    path, row = await covers.path_of(session, _settings(request), "book", book_id)
+    return file_response(request, path, row.mime_type, etag=str(row.id), cache_control="private, max-age=86400")
+
+
+@router.get(LIB + "/books/{book_id}/thumbnail")
+async def cover_thumbnail(
+    library_id: uuid.UUID, book_id: uuid.UUID, request: Request, reader: CurrentReader, session: Session
+) -> Response:
+    await reader_can(session, reader, library_id)
+    await edition_files.book_of(session, library_id, book_id)
+    settings = _settings(request)
+    path, row = await covers.path_of(session, settings, "book", book_id)
+    small = await anyio.to_thread.run_sync(thumbnail, path, settings.data_dir / "thumbnails", str(row.id))
+    return file_response(request, small, "image/jpeg", etag=f"t-{row.id}", cache_control="private, max-age=86400")
+
+
+# the generic feed paths last: /files/… and /books/… above are tried first
+@router.get(LIB + "/{kind}")
+async def listing(
+    library_id: uuid.UUID, kind: str, reader: CurrentReader, session: Session, page: int = Page
+) -> Response:
+    await reader_can(session, reader, library_id)
+    if kind in ("authors", "series"):
+        return _xml(atom.render(await service.people_feed(session, library_id, kind, page)), NAVIGATION)
+    if kind not in ("recent", "all", "reading"):
+        raise NotFound("not found")
+    return _xml(atom.render(await service.books_feed(session, library_id, kind, page, reader.id)), ACQUISITION)
+
+
+@router.get(LIB + "/{kind}/{key}")
+async def one_of(
+    library_id: uuid.UUID, kind: str, key: uuid.UUID, reader: CurrentReader, session: Session, page: int = Page
+) -> Response:
+    await reader_can(session, reader, library_id)
+    if kind not in ("authors", "series"):
+        raise NotFound("not found")
+    feed = await service.books_feed(session, library_id, "author" if kind == "authors" else "series", page,
+                                    reader.id, key)  # fmt: skip
+    return _xml(atom.render(feed), ACQUISITION)

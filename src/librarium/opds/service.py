@@ -1,0 +1,202 @@
+"""The catalogue's feeds for one reader: a root navigation feed with the libraries they can read, and per
+library a navigation feed and paged acquisition feeds (recently added, all by title, by author, by series,
+currently reading, search). Acquisition feeds list the books that have a file (OPDS: every entry offers
+one), each file with its media type and size; covers and thumbnails link to our own routes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from librarium.books import service as books
+from librarium.books.service import ListParams
+from librarium.errors import NotFound
+from librarium.files import paths
+from librarium.libraries import service as libraries
+from librarium.opds import atom
+from librarium.opds import repository as repo
+from librarium.opds.atom import ACQUISITION, NAVIGATION, Entry, Feed, Link
+
+ROOT = "/opds"
+PER_PAGE = 50
+FEEDS = (  # (path, title, what it lists)
+    ("recent", "Recently added", "The newest books first"),
+    ("all", "All books", "Every book, by title"),
+    ("authors", "Authors", "Books by author"),
+    ("series", "Series", "Books by series, in reading order"),
+    ("reading", "Currently reading", "Books you are reading now"),
+)
+
+
+def lib_path(library_id: uuid.UUID, *parts: str) -> str:
+    return "/".join([ROOT, "libraries", str(library_id), *parts])
+
+
+def _start(library_id: uuid.UUID | None = None) -> list[Link]:
+    links = [Link("start", ROOT, NAVIGATION, "Home")]
+    if library_id is not None:
+        links.append(Link("search", lib_path(library_id, "opensearch.xml"), atom.SEARCH_TYPE, "Search"))
+    return links
+
+
+async def root(session: AsyncSession, user_id: uuid.UUID, admin: bool) -> Feed:
+    found = await libraries.list_for(session, user_id, admin)
+    entries = [
+        Entry(
+            f"urn:librarium:library:{lib.id}",
+            lib.name,
+            lib.updated_at,
+            [Link("subsection", lib_path(lib.id), NAVIGATION)],
+            content=lib.description or "",
+        )  # fmt: skip
+        for lib in found
+    ]
+    return Feed("urn:librarium:root", "Librarium", [Link("self", ROOT, NAVIGATION), *_start()], entries)
+
+
+async def library(session: AsyncSession, library_id: uuid.UUID) -> Feed:
+    lib = await libraries.get(session, library_id)
+    entries = [
+        Entry(
+            f"urn:librarium:library:{library_id}:{name}",
+            title,
+            lib.updated_at,
+            [
+                Link(
+                    "subsection",
+                    lib_path(library_id, name),
+                    NAVIGATION if name in ("authors", "series") else ACQUISITION,
+                )
+            ],
+            content=about,
+        )  # fmt: skip
+        for name, title, about in FEEDS
+    ]
+    links = [Link("self", lib_path(library_id), NAVIGATION), Link("up", ROOT, NAVIGATION), *_start(library_id)]
+    return Feed(f"urn:librarium:library:{library_id}", lib.name, links, entries)
+
+
+def _pages(base: str, page: int, total: int, kind: str, query: dict[str, str] | None = None) -> list[Link]:
+    def href(n: int) -> str:
+        return base + "?" + urlencode({**(query or {}), "page": n})
+
+    last = max(1, -(-total // PER_PAGE))
+    links = [Link("self", href(page), kind), Link("first", href(1), kind), Link("last", href(last), kind)]
+    if page > 1:
+        links.append(Link("previous", href(page - 1), kind))
+    if page < last:
+        links.append(Link("next", href(page + 1), kind))
+    return links
+
+
+def _book_entry(book: dict[str, Any], files: list[Any]) -> Entry:
+    library_id, book_id = book["library_id"], book["id"]
+    authors = [c["name"] for c in book["contributors"] if c["role"] == "author"]
+    links: list[Link] = []
+    for file_id, file_format, size in files:
+        media = paths.MEDIA_TYPES.get(file_format, "application/octet-stream")
+        links.append(Link(atom.ACQUIRE, lib_path(library_id, "files", str(file_id)), media, file_format.upper(), size))
+    if book.get("cover_url"):
+        stamp = book["cover_url"].rsplit("v=", 1)[-1]
+        links.append(Link(atom.IMAGE, lib_path(library_id, "books", str(book_id), f"cover?v={stamp}"), "image/jpeg"))
+        links.append(
+            Link(atom.THUMBNAIL, lib_path(library_id, "books", str(book_id), f"thumbnail?v={stamp}"), "image/jpeg")
+        )
+    dc = {"identifier": f"urn:uuid:{book_id}"}
+    if book.get("language"):
+        dc["language"] = book["language"]
+    if book.get("publisher"):
+        dc["publisher"] = book["publisher"]
+    if book.get("publish_year"):
+        dc["issued"] = str(book["publish_year"])
+    series = [f"{s['series_name']} #{s['position']:g}" for s in book.get("series", [])]
+    title = book["title"] + (f": {book['subtitle']}" if book.get("subtitle") else "")
+    content = "\n".join([*(f"Series: {s}" for s in series), book.get("description") or ""]).strip()
+    return Entry(f"urn:uuid:{book_id}", title, book["updated_at"], links, content, authors,
+                 [g["name"] for g in book.get("genres", [])], dc)  # fmt: skip
+
+
+async def _acquisition(
+    session: AsyncSession, feed_id: str, title: str, base: str, ids: list[uuid.UUID], total: int, page: int,
+    reader: uuid.UUID, library_id: uuid.UUID, query: dict[str, str] | None = None,
+) -> Feed:  # fmt: skip
+    shaped = await books.books_of(session, ids, reader)
+    files = await repo.files_of(session, ids)
+    entries = [_book_entry(book, files.get(book["id"], [])) for book in shaped]
+    links = [*_pages(base, page, total, ACQUISITION, query), Link("up", lib_path(library_id), NAVIGATION),
+             *_start(library_id)]  # fmt: skip
+    return Feed(feed_id, title, links, entries, total=total, per_page=PER_PAGE, start=(page - 1) * PER_PAGE + 1)
+
+
+async def books_feed(
+    session: AsyncSession, library_id: uuid.UUID, kind: str, page: int, reader: uuid.UUID,
+    key: uuid.UUID | None = None,
+) -> Feed:  # fmt: skip
+    title = next((t for name, t, _ in FEEDS if name == kind), "")
+    base = lib_path(library_id, kind)
+    if kind in ("author", "series"):
+        name = await repo.named(session, library_id, kind, key) if key else None
+        if name is None:
+            raise NotFound(f"{kind} not found")
+        title, base = name, lib_path(library_id, "authors" if kind == "author" else "series", str(key))
+    ids, total = await repo.page_of_books(session, library_id, kind, key, reader, (page - 1) * PER_PAGE, PER_PAGE)
+    feed_id = f"urn:librarium:library:{library_id}:{kind}:{key or ''}"
+    return await _acquisition(session, feed_id, title, base, ids, total, page, reader, library_id)
+
+
+async def people_feed(session: AsyncSession, library_id: uuid.UUID, kind: str, page: int) -> Feed:
+    """The navigation feed of a library's authors or series, each entry leading to its books."""
+    listing = repo.authors if kind == "authors" else repo.series
+    rows, total = await listing(session, library_id, (page - 1) * PER_PAGE, PER_PAGE)
+    lib = await libraries.get(session, library_id)
+    entries = [
+        Entry(
+            f"urn:librarium:{kind}:{row_id}",
+            name,
+            lib.updated_at,
+            [Link("subsection", lib_path(library_id, kind, str(row_id)), ACQUISITION)],
+            content=f"{count} book{'s' if count != 1 else ''}",
+        )  # fmt: skip
+        for row_id, name, count in rows
+    ]
+    links = [*_pages(lib_path(library_id, kind), page, total, NAVIGATION), Link("up", lib_path(library_id), NAVIGATION),
+             *_start(library_id)]  # fmt: skip
+    title = "Authors" if kind == "authors" else "Series"
+    return Feed(f"urn:librarium:library:{library_id}:{kind}", title, links, entries, total=total, per_page=PER_PAGE)
+
+
+async def search(session: AsyncSession, library_id: uuid.UUID, terms: str, page: int, reader: uuid.UUID) -> Feed:
+    """`terms` in our query language (`tolkien type:novel`, `series:"Discworld"`…)."""
+    found = await books.list_books(
+        session, library_id, reader, ListParams(q=terms, page=page, per_page=PER_PAGE, with_files=True)
+    )
+    ids = [book["id"] for book in found["items"]]
+    return await _acquisition(
+        session, f"urn:librarium:library:{library_id}:search:{quote(terms)}", f"Search: {terms}",
+        lib_path(library_id, "search"), ids, int(found["total"]), page, reader, library_id, {"q": terms},
+    )  # fmt: skip
+
+
+def opensearch(library_name: str, library_id: uuid.UUID) -> bytes:
+    return atom.opensearch(library_name, lib_path(library_id, "search") + "?q={searchTerms}")
+
+
+async def download(session: AsyncSession, library_id: uuid.UUID, file_id: uuid.UUID) -> tuple[Any, Any]:
+    found = await repo.file_in_library(session, library_id, file_id)
+    if found is None:
+        raise NotFound("file not found")
+    return found
+
+
+async def authors_of(session: AsyncSession, book_id: uuid.UUID, reader: uuid.UUID) -> list[str]:
+    shaped = await books.books_of(session, [book_id], reader)
+    return [c["name"] for c in shaped[0]["contributors"] if c["role"] == "author"] if shaped else []
+
+
+def download_name(title: str, authors: list[str], file_format: str) -> str:
+    """ "Project Hail Mary - Andy Weir.epub" (a name readers show and save under)."""
+    stem = paths.sanitise(" - ".join([title, *authors[:1]]))
+    return f"{stem}.{file_format}"

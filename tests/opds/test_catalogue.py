@@ -1,0 +1,195 @@
+"""The OPDS 1.2 catalogue as a reading app sees it: app passwords over HTTP Basic, every feed read by an Atom
+parser (feedparser) and checked against the OPDS catalogue rules, a crawler following every link, paging,
+search, downloads with byte ranges and names, covers and thumbnails, and libraries a reader may not see."""
+
+from __future__ import annotations
+
+import base64
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+
+from tests.fixtures.media import epub, png
+
+NAV = "application/atom+xml;profile=opds-catalog;kind=navigation"
+ACQ = "application/atom+xml;profile=opds-catalog;kind=acquisition"
+
+
+def basic(username: str, secret: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{username}:{secret}".encode()).decode()}
+
+
+async def app_password(api, user, name="KOReader"):
+    r = await api.post("/auth/me/app-passwords", user, json={"name": name})
+    assert r.status_code == 201, r.text
+    return r.json()["data"]
+
+
+@pytest.fixture
+async def shelf(api):
+    owner = await api.user("owner")
+    library = await api.library(owner, "Home")
+    weir = await api.contributor(owner, "Andy Weir")
+    lib = f"/libraries/{library['id']}"
+    hail = await api.book(library, owner, "Project Hail Mary", description="A lone astronaut.",
+                          contributors=[{"contributor_id": weir, "role": "author"}],
+                          edition={"format": "ebook", "language": "en", "publisher": "Ballantine"})  # fmt: skip
+    editions = (await api.get(f"{lib}/books/{hail['id']}/editions", owner)).json()["data"]
+    files = f"{lib}/books/{hail['id']}/editions/{editions[0]['id']}/files"
+    r = await api.post(files, owner, files={"file": ("phm.epub", epub(), "application/epub+zip")})
+    assert r.status_code == 201, r.text
+    r = await api.put(f"{lib}/books/{hail['id']}/cover", owner, files={"cover": ("c.png", png((60, 90)), "image/png")})
+    assert r.status_code == 204, r.text
+    series = (await api.post(f"{lib}/series", owner, json={"name": "Standalones"})).json()["data"]
+    await api.post(f"{lib}/series/{series['id']}/books", owner, json={"book_id": hail["id"], "position": 1})
+    for n in range(60):
+        ebook = await api.book(library, owner, f"Paper Book {n:02d}", edition={"format": "ebook"})
+        if n < 59:  # one stays without a file: it is not in the catalogue
+            edition = (await api.get(f"{lib}/books/{ebook['id']}/editions", owner)).json()["data"][0]
+            path = f"{lib}/books/{ebook['id']}/editions/{edition['id']}/files"
+            assert (await api.post(path, owner, files={"file": (f"b{n}.epub", epub(), "x")})).status_code == 201
+    secret = (await app_password(api, owner))["password"]
+    return api, owner, library, hail, basic("owner", secret)
+
+
+async def feed(api, path, auth):
+    r = await api.client.get(path, headers=auth)
+    assert r.status_code == 200, (path, r.text)
+    assert r.headers["content-type"].startswith("application/atom+xml;profile=opds-catalog")
+    parsed = feedparser.parse(r.content)
+    assert not parsed.bozo, (path, parsed.bozo_exception)
+    return r, parsed
+
+
+def links(parsed, rel=None):
+    return [link for link in parsed.feed.links if rel is None or link.rel == rel]
+
+
+async def test_a_reader_browses_searches_and_downloads(shelf):
+    api, owner, library, hail, auth = shelf
+    r, root = await feed(api, "/opds", auth)
+    assert "kind=navigation" in r.headers["content-type"]
+    assert [e.title for e in root.entries] == ["Home"]
+    home_path = root.entries[0].links[0].href
+    _, home = await feed(api, home_path, auth)
+    assert [e.title for e in home.entries] == ["Recently added", "All books", "Authors", "Series", "Currently reading"]
+    assert links(home, "search")[0].type == "application/opensearchdescription+xml"
+
+    _, everything = await feed(api, f"/opds/libraries/{library['id']}/all", auth)
+    assert everything.feed.opensearch_totalresults == "60" and len(everything.entries) == 50
+    assert {link.rel for link in links(everything)} >= {"self", "first", "last", "next", "start", "up"}
+    _, second = await feed(api, links(everything, "next")[0].href, auth)
+    assert len(second.entries) == 10 and links(second, "previous") and not links(second, "next")
+    assert "Paper Book 59" not in [e.title for e in [*everything.entries, *second.entries]]
+    book = next(e for e in [*everything.entries, *second.entries] if e.title == "Project Hail Mary")
+    assert book.author == "Andy Weir" and book.summary.startswith("Series: Standalones #1")
+    assert book.get("dcterms_language") == "en" and book.get("dcterms_publisher") == "Ballantine"
+    acquire = [link for link in book.links if link.rel == "http://opds-spec.org/acquisition"]
+    assert [(a.type, int(a.length)) for a in acquire] == [("application/epub+zip", len(epub()))]
+    for entry in [*everything.entries, *second.entries]:  # every entry offers a file (OPDS 1.2)
+        assert [link for link in entry.links if link.rel == "http://opds-spec.org/acquisition"], entry.title
+
+    r = await api.client.get(acquire[0].href, headers=auth)
+    assert r.status_code == 200 and r.content == epub(), (acquire[0].href, r.text)
+    assert 'filename="Project Hail Mary - Andy Weir.epub"' in r.headers["content-disposition"]
+    r = await api.client.get(acquire[0].href, headers=auth | {"Range": "bytes=0-9"})
+    assert r.status_code == 206 and r.content == epub()[:10]
+
+    images = {link.rel: link.href for link in book.links if "image" in link.rel}
+    thumb = await api.client.get(images["http://opds-spec.org/image/thumbnail"], headers=auth)
+    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
+    again = await api.client.get(images["http://opds-spec.org/image/thumbnail"], headers=auth)
+    assert again.content == thumb.content  # made once, served from disk
+    assert (await api.client.get(images["http://opds-spec.org/image"], headers=auth)).status_code == 200
+
+    description = await api.client.get(links(home, "search")[0].href, headers=auth)
+    assert "{searchTerms}" in description.text
+    _, found = await feed(api, f"/opds/libraries/{library['id']}/search?q=hail", auth)
+    assert [e.title for e in found.entries] == ["Project Hail Mary"]
+    _, found = await feed(api, f"/opds/libraries/{library['id']}/search?q=contributor:%22Andy%20Weir%22", auth)
+    assert [e.title for e in found.entries] == ["Project Hail Mary"]
+
+    _, people = await feed(api, f"/opds/libraries/{library['id']}/authors", auth)
+    assert [(e.title, e.summary) for e in people.entries] == [("Andy Weir", "1 book")]
+    _, by_weir = await feed(api, people.entries[0].links[0].href, auth)
+    assert [e.title for e in by_weir.entries] == ["Project Hail Mary"]
+    _, all_series = await feed(api, f"/opds/libraries/{library['id']}/series", auth)
+    _, in_series = await feed(api, all_series.entries[0].links[0].href, auth)
+    assert [e.title for e in in_series.entries] == ["Project Hail Mary"]
+
+
+async def test_every_link_resolves(shelf):
+    """A crawler: every navigation, acquisition and image link of the catalogue answers 200 with its type."""
+    api, _, _, _, auth = shelf
+    seen: set[str] = set()
+    todo = ["/opds"]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        r = await api.client.get(path, headers=auth)
+        assert r.status_code == 200, (path, r.text)
+        if not r.headers["content-type"].startswith("application/atom+xml"):
+            continue
+        parsed = feedparser.parse(r.content)
+        kind = "navigation" if "kind=navigation" in r.headers["content-type"] else "acquisition"
+        if kind == "navigation":  # navigation entries lead to feeds, never to files
+            assert all(link.type in (NAV, ACQ) for e in parsed.entries for link in e.links), path
+        for link in [*parsed.feed.links, *(link for e in parsed.entries for link in e.links)]:
+            target = urlsplit(link.href)
+            if link.rel == "search":
+                continue
+            todo.append(target.path + (f"?{target.query}" if target.query else ""))
+    assert len(seen) > 10
+
+
+async def test_credentials(shelf):
+    api, owner, library, _, auth = shelf
+    r = await api.client.get("/opds")
+    assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Basic realm=")
+    r = await api.client.get("/opds", headers=basic("owner", "user-password"))  # the account password: no
+    assert r.status_code == 401 and "www-authenticate" in r.headers
+    other = await api.user("other")
+    theirs = (await app_password(api, other))["password"]
+    assert (await api.client.get("/opds", headers=basic("owner", theirs))).status_code == 401
+    # an app password never opens the management API
+    assert (await api.get("/auth/me", headers={"Authorization": auth["Authorization"]})).status_code == 401
+    assert (await api.client.get("/opds", headers={"Authorization": "Basic !!!"})).status_code == 401
+
+
+async def test_a_library_the_reader_cannot_read_is_neither_listed_nor_reachable(shelf):
+    api, owner, library, hail, _ = shelf
+    other = await api.user("other")
+    await api.library(other, "Theirs")
+    theirs = basic("other", (await app_password(api, other))["password"])
+    _, root = await feed(api, "/opds", theirs)
+    assert [e.title for e in root.entries] == ["Theirs"]
+    lib = f"/opds/libraries/{library['id']}"
+    for path in (lib, f"{lib}/all", f"{lib}/search?q=hail", f"{lib}/authors", f"{lib}/books/{hail['id']}/cover",
+                 f"{lib}/opensearch.xml"):  # fmt: skip
+        r = await api.client.get(path, headers=theirs)
+        assert (r.status_code, r.json()) == (404, {"error": "library not found"}), path
+
+
+async def test_app_passwords_are_listed_revoked_and_die_with_the_account(shelf):
+    api, owner, library, _, auth = shelf
+    listed = (await api.get("/auth/me/app-passwords", owner)).json()["data"]
+    assert [(p["name"], p["hint"][:4]) for p in listed] == [("KOReader", "lib_")] and "password" not in listed[0]
+    assert listed[0]["last_used_at"] is None
+    await api.client.get("/opds", headers=auth)
+    assert (await api.get("/auth/me/app-passwords", owner)).json()["data"][0]["last_used_at"]
+    r = await api.post("/auth/me/app-passwords", owner, json={"name": " "})
+    assert (r.status_code, r.json()) == (400, {"error": "name is required"})
+    other = await api.user("other")
+    r = await api.delete(f"/auth/me/app-passwords/{listed[0]['id']}", other)
+    assert (r.status_code, r.json()) == (404, {"error": "app password not found"})
+    assert (await api.delete(f"/auth/me/app-passwords/{listed[0]['id']}", owner)).status_code == 204
+    assert (await api.client.get("/opds", headers=auth)).status_code == 401
+    fresh = basic("owner", (await app_password(api, owner))["password"])
+    assert (await api.client.get("/opds", headers=fresh)).status_code == 200
+    admin = await api.admin()
+    assert (await api.patch(f"/admin/users/{owner.id}", admin, json={"is_active": False})).status_code == 200
+    assert (await api.client.get("/opds", headers=fresh)).status_code == 401
+    assert (await api.get("/auth/me/app-passwords")).status_code == 401
