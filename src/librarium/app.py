@@ -41,6 +41,9 @@ from librarium.genres.router import router as genres_router
 from librarium.imports.router import router as imports_router
 from librarium.inputguard import InputGuard
 from librarium.jobs.runner import Worker
+from librarium.kosync.router import error_response as kosync_error
+from librarium.kosync.router import router as kosync_router
+from librarium.kosync.service import KosyncError
 from librarium.libraries.router import router as libraries_router
 from librarium.loans.router import router as loans_router
 from librarium.media_types.router import router as media_types_router
@@ -131,6 +134,8 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         api.include_router(router)
     app.include_router(api)
     app.include_router(opds_router)  # /opds, for reading apps (app passwords, not Bearer tokens)
+    app.include_router(kosync_router)  # /kosync, KOReader progress sync (app passwords)
+    app.add_exception_handler(KosyncError, kosync_error)
     _mount_docs(app)
     check_calibre_settings(settings, settings.host)
     mount_calibre(app, settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from librarium.kit.schema import Body, Int32, Read, Str
 
@@ -72,5 +73,8 @@ class InteractionRead(Read):
     date_finished: date | None
     is_favorite: bool
     reread_count: int
+    # our addition: where a reading app (KOReader progress sync) last was — {percentage 0–1, device,
+    # updated_at (Unix seconds), source}; null until one reports
+    progress: dict[str, Any] | None = None
     created_at: datetime
     updated_at: datetime

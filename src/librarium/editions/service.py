@@ -241,6 +241,7 @@ def interaction_shape(row: UserBookInteraction) -> dict[str, Any]:
         "date_finished": row.date_finished,
         "is_favorite": row.is_favorite,
         "reread_count": row.reread_count,
+        "progress": row.progress,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     }
@@ -319,6 +320,22 @@ async def record_many(
         })  # fmt: skip
     await repo.set_copy_counts(session, copies)
     await repo.insert_interactions(session, rows)
+
+
+async def follow_progress(
+    session: AsyncSession, user_id: uuid.UUID, edition_id: uuid.UUID, percentage: float, device: str, stamp: int
+) -> None:
+    """A reading app reported progress in this edition: the user's record says `reading` (unless it says
+    otherwise already) and carries the percentage, the device and when."""
+    row = await _interaction(session, user_id, edition_id)
+    if row is None:
+        row = UserBookInteraction(user_id=user_id, book_edition_id=edition_id, reread_count=0, read_status="reading")
+        session.add(row)
+    elif row.read_status == "unread":
+        row.read_status = "reading"
+    row.progress = {"percentage": round(percentage, 4), "device": device, "updated_at": stamp, "source": "koreader"}
+    row.updated_at = utcnow()
+    await session.flush()
 
 
 async def set_copies(session: AsyncSession, edition: BookEdition, count: int) -> None:

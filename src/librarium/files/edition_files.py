@@ -17,6 +17,7 @@ from librarium.db import unit
 from librarium.errors import BadRequest, NotFound
 from librarium.files import content, paths
 from librarium.files import repository as repo
+from librarium.files.kosync_digest import koreader_digest
 from librarium.files.upload import receive_file
 from librarium.kit.validate import parse_uuid
 from librarium.models import Book, BookEdition, Contributor, EditionFile, StorageLocation
@@ -136,6 +137,7 @@ async def upload(
         file_size=received.size,
         display_order=await repo.next_file_order(session, edition_id),
         owned=True,
+        koreader_digest=koreader_digest(final),
     )
     session.add(row)
     await session.flush()
@@ -195,6 +197,7 @@ async def _link(
         file_size=target.stat().st_size,
         display_order=await repo.next_file_order(session, edition.id),
         owned=False,
+        koreader_digest=koreader_digest(target),
     )
     session.add(row)
     await session.flush()

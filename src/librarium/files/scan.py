@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.files import paths
 from librarium.files import repository as repo
+from librarium.files.kosync_digest import koreader_digest
 from librarium.kit import isbn as isbn_kit
 from librarium.models import BookEdition, EditionFile, StorageLocation
 
@@ -100,6 +101,7 @@ async def scan(session: AsyncSession, library_id: uuid.UUID, location: StorageLo
                 file_size=item.size,
                 display_order=order,
                 owned=False,
+                koreader_digest=koreader_digest(Path(location.root_path) / item.path),
             )
         )
         linked.append(

@@ -11,7 +11,7 @@ from librarium.models.catalog import (
     ContributorWork,
 )
 from librarium.models.circulation import Loan, LoanTag, SeriesTag, ShelfTag
-from librarium.models.editions import BookEdition, UserBookInteraction
+from librarium.models.editions import BookEdition, ReadingProgress, UserBookInteraction
 from librarium.models.enrichment import EnrichmentBatch, EnrichmentChange, EnrichmentItem
 from librarium.models.files import EditionFile, StorageLocation
 from librarium.models.imports import ImportItem, ImportJob
@@ -66,6 +66,7 @@ __all__ = [
     "MediaType",
     "MemberTag",
     "Permission",
+    "ReadingProgress",
     "RefreshToken",
     "RevokedAccessToken",
     "Role",

@@ -52,3 +52,19 @@ class UserBookInteraction(IdMixin, TimestampMixin, Base):
     progress: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     is_favorite: Mapped[bool] = mapped_column(default=False)
     reread_count: Mapped[int] = mapped_column(default=0)
+
+
+class ReadingProgress(Base):
+    """A reading app's position in a document (KOReader progress sync), per user and document id; linked to
+    the edition file the document id matched, when one did."""
+
+    __tablename__ = "reading_progress"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    document: Mapped[str] = mapped_column(String(64), primary_key=True)
+    progress: Mapped[str] = mapped_column(Text, default="")
+    percentage: Mapped[float] = mapped_column(default=0.0)
+    device: Mapped[str] = mapped_column(String(128), default="")
+    device_id: Mapped[str] = mapped_column(String(128), default="")
+    timestamp: Mapped[int] = mapped_column(default=0)
+    edition_file_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("edition_files.id", ondelete="SET NULL"))

@@ -34,3 +34,5 @@ class EditionFile(IdMixin, CreatedMixin, Base):
     display_order: Mapped[int] = mapped_column(default=0)
     # True when the server wrote the file (an upload); only such files are ever deleted from disk.
     owned: Mapped[bool] = mapped_column(default=False)
+    # KOReader's document id of the file (files/kosync_digest.py), to match reading progress to the file
+    koreader_digest: Mapped[str | None] = mapped_column(String(32), index=True)
