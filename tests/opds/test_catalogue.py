@@ -77,8 +77,8 @@ async def test_a_reader_browses_searches_and_downloads(shelf):
     assert links(home, "search")[0].type == "application/opensearchdescription+xml"
 
     _, everything = await feed(api, f"/opds/libraries/{library['id']}/all", auth)
-    assert everything.feed.opensearch_totalresults == "60" and len(everything.entries) == 50
-    assert {link.rel for link in links(everything)} >= {"self", "first", "last", "next", "start", "up"}
+    assert len(everything.entries) == 50  # no count of the whole library: the next link says there is more
+    assert {link.rel for link in links(everything)} >= {"self", "first", "next", "start", "up"}
     _, second = await feed(api, links(everything, "next")[0].href, auth)
     assert len(second.entries) == 10 and links(second, "previous") and not links(second, "next")
     assert "Paper Book 59" not in [e.title for e in [*everything.entries, *second.entries]]
@@ -106,7 +106,9 @@ async def test_a_reader_browses_searches_and_downloads(shelf):
     description = await api.client.get(links(home, "search")[0].href, headers=auth)
     assert "{searchTerms}" in description.text
     _, found = await feed(api, f"/opds/libraries/{library['id']}/search?q=hail", auth)
-    assert [e.title for e in found.entries] == ["Project Hail Mary"]
+    assert [e.title for e in found.entries] == ["Project Hail Mary"] and found.feed.opensearch_totalresults == "1"
+    _, found = await feed(api, f"/opds/libraries/{library['id']}/search?q=paper", auth)
+    assert found.feed.opensearch_totalresults == "59" and len(found.entries) == 50 and links(found, "next")
     _, found = await feed(api, f"/opds/libraries/{library['id']}/search?q=contributor:%22Andy%20Weir%22", auth)
     assert [e.title for e in found.entries] == ["Project Hail Mary"]
 

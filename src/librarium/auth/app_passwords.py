@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,11 +23,41 @@ from librarium.auth import repository as repo
 from librarium.auth.ratelimit import AttemptLimiter
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, NotFound, TooManyRequests, Unauthorized
-from librarium.models import AppPassword, User
+from librarium.models import AppPassword
 
 PREFIX = "lib_"
 MAX_PER_USER = 50
 TOUCH_EVERY = timedelta(minutes=5)  # last_used_at is written at most this often (not on every request)
+
+
+CACHE_SECONDS = 10.0  # how long this process trusts a checked app password without asking the database
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who an app password belongs to (a plain snapshot: it outlives the session that read it)."""
+
+    id: uuid.UUID
+    username: str
+    is_instance_admin: bool
+
+
+@dataclass
+class _Known:
+    user: Account
+    password_id: uuid.UUID
+    until: float
+
+
+# This process's memory of app passwords checked in the last few seconds (by keyed hash): a reader paging
+# through a catalogue costs one HMAC per request, not a database round trip. A revocation or a deactivation in
+# this process forgets the user at once; another process notices within CACHE_SECONDS.
+_known: dict[str, _Known] = {}
+
+
+def forget(user_id: uuid.UUID) -> None:
+    for digest in [d for d, k in _known.items() if k.user.id == user_id]:
+        _known.pop(digest, None)
 
 
 @dataclass(frozen=True)
@@ -74,16 +105,18 @@ async def mine(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, obje
 async def revoke(session: AsyncSession, user_id: uuid.UUID, password_id: uuid.UUID) -> None:
     if not await repo.delete_app_password(session, user_id, password_id):
         raise NotFound("app password not found")
+    forget(user_id)
 
 
 async def revoke_all(session: AsyncSession, user_id: uuid.UUID) -> None:
     await repo.delete_app_passwords_of(session, user_id)
+    forget(user_id)
 
 
 async def check(
     session: AsyncSession, keys: Keyring, limiter: AttemptLimiter, client: str, username: str | None, secret: str,
     *, kosync: bool = False, stale: list[uuid.UUID],
-) -> User:  # fmt: skip
+) -> Account:  # fmt: skip
     """The active user `username` if `secret` is one of their app passwords (for kosync: the MD5 of one; with no
     username, from a URL path: whoever it belongs to). Unauthorized otherwise — also for the account password,
     another user's app password or a revoked one. A password whose last use should be recorded is added to
@@ -95,6 +128,10 @@ async def check(
             f"too many failed sign-in attempts; try again in {wait} seconds", headers={"Retry-After": str(wait)}
         )
     digest = keys.digest("md5:" + secret.lower()) if kosync else keys.digest(secret)
+    cached = _known.get(digest)
+    fresh = cached is not None and cached.until > time.monotonic()
+    if cached is not None and fresh and (username is None or cached.user.username.lower() == username.lower()):
+        return cached.user
     found = await repo.app_password_user(session, digest, kosync=kosync)
     named = username is None or (found is not None and found[1].username.lower() == username.lower())
     if found is None or not named or not found[1].is_active:
@@ -103,7 +140,11 @@ async def check(
     row, user = found
     if row.last_used_at is None or utcnow() - row.last_used_at > TOUCH_EVERY:
         stale.append(row.id)
-    return user
+    if len(_known) > 10_000:
+        _known.clear()
+    account = Account(user.id, user.username, user.is_instance_admin)
+    _known[digest] = _Known(account, row.id, time.monotonic() + CACHE_SECONDS)
+    return account
 
 
 async def touch(session: AsyncSession, password_ids: list[uuid.UUID]) -> None:

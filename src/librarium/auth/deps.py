@@ -116,7 +116,7 @@ BASIC_REALM = {"WWW-Authenticate": 'Basic realm="Librarium", charset="UTF-8"'}
 class Reader:
     """A user signed in with an app password; may only use the reader routes."""
 
-    user: User
+    user: app_passwords.Account
 
     @property
     def id(self) -> uuid.UUID:

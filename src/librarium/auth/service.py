@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.auth import app_passwords
 from librarium.auth import repository as tokens_repo
 from librarium.auth.app_passwords import Keyring
 from librarium.auth.passwords import Passwords
@@ -262,4 +263,4 @@ async def end_sign_ins(session: AsyncSession, user_id: uuid.UUID, *, except_sess
 
 async def revoke_app_passwords(session: AsyncSession, user_id: uuid.UUID) -> None:
     """A deactivated account's reading apps lose access too."""
-    await tokens_repo.delete_app_passwords_of(session, user_id)
+    await app_passwords.revoke_all(session, user_id)

@@ -10,18 +10,18 @@ from fastapi import Body, Request
 from fastapi.responses import JSONResponse
 
 from librarium.auth import app_passwords
+from librarium.auth.app_passwords import Account
 from librarium.auth.deps import AuthCtx, Session
 from librarium.errors import AppError
 from librarium.kit.routing import api_router
 from librarium.kosync import service
 from librarium.kosync.service import KosyncError
-from librarium.models import User
 
 router = api_router(prefix="/kosync", tags=["kosync"], include_in_schema=False)
 MEDIA = "application/json"
 
 
-async def _user(request: Request, session: Session, ctx: AuthCtx) -> User:
+async def _user(request: Request, session: Session, ctx: AuthCtx) -> Account:
     username = request.headers.get("x-auth-user", "")
     key = request.headers.get("x-auth-key", "")
     if not username or not key:

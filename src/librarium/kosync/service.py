@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.auth.app_passwords import Account
 from librarium.editions import service as editions
 from librarium.kosync import repository as repo
-from librarium.models import ReadingProgress, User
+from librarium.models import ReadingProgress
 
 DOCUMENT = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 
@@ -38,7 +39,7 @@ def _text(value: Any, limit: int) -> str | None:
     return value[:limit] if isinstance(value, str) else None
 
 
-async def put(session: AsyncSession, user: User, body: Any) -> dict[str, Any]:
+async def put(session: AsyncSession, user: Account, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise KosyncError(*INVALID)
     document = body.get("document")
@@ -67,7 +68,7 @@ async def put(session: AsyncSession, user: User, body: Any) -> dict[str, Any]:
     return {"document": document, "timestamp": stamp}
 
 
-async def get(session: AsyncSession, user: User, document: str) -> dict[str, Any]:
+async def get(session: AsyncSession, user: Account, document: str) -> dict[str, Any]:
     if not DOCUMENT.match(document):
         raise KosyncError(*NO_DOCUMENT)
     row = await repo.progress(session, user.id, document)

@@ -79,15 +79,14 @@ async def library(session: AsyncSession, library_id: uuid.UUID) -> Feed:
     return Feed(f"urn:librarium:library:{library_id}", lib.name, links, entries)
 
 
-def _pages(base: str, page: int, total: int, kind: str, query: dict[str, str] | None = None) -> list[Link]:
+def _pages(base: str, page: int, more: bool, kind: str, query: dict[str, str] | None = None) -> list[Link]:
     def href(n: int) -> str:
         return base + "?" + urlencode({**(query or {}), "page": n})
 
-    last = max(1, -(-total // PER_PAGE))
-    links = [Link("self", href(page), kind), Link("first", href(1), kind), Link("last", href(last), kind)]
+    links = [Link("self", href(page), kind), Link("first", href(1), kind)]
     if page > 1:
         links.append(Link("previous", href(page - 1), kind))
-    if page < last:
+    if more:
         links.append(Link("next", href(page + 1), kind))
     return links
 
@@ -120,13 +119,13 @@ def _book_entry(book: dict[str, Any], files: list[Any]) -> Entry:
 
 
 async def _acquisition(
-    session: AsyncSession, feed_id: str, title: str, base: str, ids: list[uuid.UUID], total: int, page: int,
-    reader: uuid.UUID, library_id: uuid.UUID, query: dict[str, str] | None = None,
+    session: AsyncSession, feed_id: str, title: str, base: str, ids: list[uuid.UUID], more: bool, page: int,
+    reader: uuid.UUID, library_id: uuid.UUID, query: dict[str, str] | None = None, total: int | None = None,
 ) -> Feed:  # fmt: skip
     shaped = await books.books_of(session, ids, reader)
     files = await repo.files_of(session, ids)
     entries = [_book_entry(book, files.get(book["id"], [])) for book in shaped]
-    links = [*_pages(base, page, total, ACQUISITION, query), Link("up", lib_path(library_id), NAVIGATION),
+    links = [*_pages(base, page, more, ACQUISITION, query), Link("up", lib_path(library_id), NAVIGATION),
              *_start(library_id)]  # fmt: skip
     return Feed(feed_id, title, links, entries, total=total, per_page=PER_PAGE, start=(page - 1) * PER_PAGE + 1)
 
@@ -142,15 +141,15 @@ async def books_feed(
         if name is None:
             raise NotFound(f"{kind} not found")
         title, base = name, lib_path(library_id, "authors" if kind == "author" else "series", str(key))
-    ids, total = await repo.page_of_books(session, library_id, kind, key, reader, (page - 1) * PER_PAGE, PER_PAGE)
+    ids, more = await repo.page_of_books(session, library_id, kind, key, reader, (page - 1) * PER_PAGE, PER_PAGE)
     feed_id = f"urn:librarium:library:{library_id}:{kind}:{key or ''}"
-    return await _acquisition(session, feed_id, title, base, ids, total, page, reader, library_id)
+    return await _acquisition(session, feed_id, title, base, ids, more, page, reader, library_id)
 
 
 async def people_feed(session: AsyncSession, library_id: uuid.UUID, kind: str, page: int) -> Feed:
     """The navigation feed of a library's authors or series, each entry leading to its books."""
     listing = repo.authors if kind == "authors" else repo.series
-    rows, total = await listing(session, library_id, (page - 1) * PER_PAGE, PER_PAGE)
+    rows, more = await listing(session, library_id, (page - 1) * PER_PAGE, PER_PAGE)
     lib = await libraries.get(session, library_id)
     entries = [
         Entry(
@@ -162,10 +161,10 @@ async def people_feed(session: AsyncSession, library_id: uuid.UUID, kind: str, p
         )  # fmt: skip
         for row_id, name, count in rows
     ]
-    links = [*_pages(lib_path(library_id, kind), page, total, NAVIGATION), Link("up", lib_path(library_id), NAVIGATION),
+    links = [*_pages(lib_path(library_id, kind), page, more, NAVIGATION), Link("up", lib_path(library_id), NAVIGATION),
              *_start(library_id)]  # fmt: skip
     title = "Authors" if kind == "authors" else "Series"
-    return Feed(f"urn:librarium:library:{library_id}:{kind}", title, links, entries, total=total, per_page=PER_PAGE)
+    return Feed(f"urn:librarium:library:{library_id}:{kind}", title, links, entries)
 
 
 async def search(session: AsyncSession, library_id: uuid.UUID, terms: str, page: int, reader: uuid.UUID) -> Feed:
@@ -173,10 +172,10 @@ async def search(session: AsyncSession, library_id: uuid.UUID, terms: str, page:
     found = await books.list_books(
         session, library_id, reader, ListParams(q=terms, page=page, per_page=PER_PAGE, with_files=True)
     )
-    ids = [book["id"] for book in found["items"]]
+    ids, total = [book["id"] for book in found["items"]], int(found["total"])
     return await _acquisition(
         session, f"urn:librarium:library:{library_id}:search:{quote(terms)}", f"Search: {terms}",
-        lib_path(library_id, "search"), ids, int(found["total"]), page, reader, library_id, {"q": terms},
+        lib_path(library_id, "search"), ids, page * PER_PAGE < total, page, reader, library_id, {"q": terms}, total,
     )  # fmt: skip
 
 
