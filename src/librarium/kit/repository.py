@@ -11,9 +11,10 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.db.base import table_of, utcnow
 from librarium.errors import NotFound
 
 M = TypeVar("M")  # an ORM class with `id` and `library_id` columns
@@ -49,3 +50,27 @@ class LibraryScoped(Generic[M]):
     async def count(self, session: AsyncSession, library_id: uuid.UUID) -> int:
         stmt = select(func.count()).select_from(self._table).where(self._table.library_id == library_id)
         return int((await session.execute(stmt)).scalar_one())
+
+    async def ids_named(
+        self, session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, names: list[str], **defaults: Any
+    ) -> dict[str, uuid.UUID]:
+        """{lower-cased name: id} for these names among the library's rows (the oldest of equal names), the
+        missing ones created in one statement with `defaults` (importers: shelves, series)."""
+        stmt = (
+            select(self._table.name, self._table.id)
+            .where(self._table.library_id == library_id)
+            .order_by(self._table.created_at)
+        )
+        found: dict[str, uuid.UUID] = {}
+        for name, row_id in (await session.execute(stmt)).all():
+            found.setdefault(name.lower(), row_id)
+        missing = {n.lower(): n for n in names if n.lower() not in found}
+        now = utcnow()
+        rows = [
+            {"id": uuid.uuid4(), "library_id": library_id, "name": name, "created_by": user_id, "created_at": now,
+             "updated_at": now, **defaults}
+            for name in missing.values()
+        ]  # fmt: skip
+        if rows:
+            await session.execute(insert(table_of(self.model)), rows)  # type: ignore[arg-type]
+        return found | {str(row["name"]).lower(): row["id"] for row in rows}

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from librarium.db.base import table_of, utcnow
+from librarium.db.base import utcnow
 from librarium.kit.repository import LibraryScoped
 from librarium.models import Book, BookSeries, MediaType, Series, SeriesVolume
 
@@ -157,16 +157,3 @@ async def linked(session: AsyncSession) -> list[tuple[uuid.UUID, uuid.UUID]]:
 async def insert_links(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
         await session.execute(insert(BookSeries), rows)
-
-
-async def ids_by_lower_name(session: AsyncSession, library_id: uuid.UUID) -> dict[str, uuid.UUID]:
-    stmt = select(Series.name, Series.id).where(Series.library_id == library_id).order_by(Series.created_at)
-    found: dict[str, uuid.UUID] = {}
-    for name, row_id in (await session.execute(stmt)).all():
-        found.setdefault(name.lower(), row_id)
-    return found
-
-
-async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        await session.execute(insert(table_of(Series)), rows)

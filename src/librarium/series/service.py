@@ -157,18 +157,8 @@ async def set_book(
 async def ids_named(
     session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, names: list[str]
 ) -> dict[str, uuid.UUID]:
-    """{lower-cased name: id} for these names in the library, creating the missing ones in one statement
-    (importers)."""
-    found = await repo.ids_by_lower_name(session, library_id)
-    missing = {n.lower(): n for n in names if n.lower() not in found}
-    now = utcnow()
-    rows: list[dict[str, Any]] = [
-        {"id": uuid.uuid4(), "library_id": library_id, "name": name, "created_by": user_id, "created_at": now,
-          "updated_at": now, **{'status': 'ongoing', 'genres': []}}
-        for name in missing.values()
-    ]  # fmt: skip
-    await repo.insert_rows(session, rows)
-    return found | {row["name"].lower(): row["id"] for row in rows}
+    """{lower-cased name: id} for these names in the library, the missing ones created at once (importers)."""
+    return await repo.series.ids_named(session, library_id, user_id, names, status="ongoing", genres=[])
 
 
 async def add_many(session: AsyncSession, links: list[tuple[uuid.UUID, uuid.UUID, float]]) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from librarium.db.base import table_of
 from librarium.kit.repository import LibraryScoped
 from librarium.models import BookShelf, Shelf
 
@@ -59,16 +58,3 @@ async def holding(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UU
 async def insert_links(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
         await session.execute(insert(BookShelf), rows)
-
-
-async def ids_by_lower_name(session: AsyncSession, library_id: uuid.UUID) -> dict[str, uuid.UUID]:
-    stmt = select(Shelf.name, Shelf.id).where(Shelf.library_id == library_id).order_by(Shelf.created_at)
-    found: dict[str, uuid.UUID] = {}
-    for name, row_id in (await session.execute(stmt)).all():
-        found.setdefault(name.lower(), row_id)
-    return found
-
-
-async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        await session.execute(insert(table_of(Shelf)), rows)
