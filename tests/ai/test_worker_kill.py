@@ -5,30 +5,15 @@ and the suggestions are saved exactly once."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
 from tests.ai.test_runs import BACKFILL, FIRST, script_books
+from tests.enrichment.test_worker_kill import _worker
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).with_name("librarium")
-
-
-def _worker(database_url: str, tmp_path: Path) -> subprocess.Popen[bytes]:
-    env = os.environ | {
-        "LIBRARIUM_DATA_DIR": str(tmp_path / "data"),
-        "LIBRARIUM_DATABASE_URL": database_url,
-        "LIBRARIUM_JWT_SECRET": "test-secret-" + "x" * 32,
-        "LIBRARIUM_JOB_POLL_INTERVAL": "0.05",
-        "LIBRARIUM_JOB_HEARTBEAT": "0.2",
-        "LIBRARIUM_JOB_STALE_AFTER": "1.5",
-        "LIBRARIUM_LOG_LEVEL": "warning",
-        "PYTHONPATH": str(ROOT),
-    }
-    return subprocess.Popen([str(BIN), "worker"], env=env, cwd=ROOT)
 
 
 async def test_a_run_killed_mid_call_is_failed_then_run_again_and_saved_once(setup, database_url, tmp_path):
@@ -37,7 +22,7 @@ async def test_a_run_killed_mid_call_is_failed_then_run_again_and_saved_once(set
     script_books(setup)
     assert (await setup.api.post("/me/suggestions/run", setup.reader)).status_code == 202
 
-    first = _worker(database_url, tmp_path)
+    first = _worker(database_url, tmp_path, setup.base)
     try:
         async with asyncio.timeout(60):
             while not setup.script.started.is_set():  # noqa: ASYNC110 (set by the server thread)
@@ -51,7 +36,7 @@ async def test_a_run_killed_mid_call_is_failed_then_run_again_and_saved_once(set
     assert (await setup.api.post("/me/suggestions/run", setup.reader)).status_code == 409
 
     setup.script.replies = [FIRST, BACKFILL]
-    second = _worker(database_url, tmp_path)
+    second = _worker(database_url, tmp_path, setup.base)
     try:
         async with asyncio.timeout(90):
             while True:

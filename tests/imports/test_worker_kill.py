@@ -3,14 +3,13 @@ one finishing it — exact counters, every row imported once, none lost, on both
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import uuid
 
 from sqlalchemy import func, select
 
 from librarium.models import Book, BookEdition, ImportItem, ImportJob
-from tests.enrichment.test_worker_kill import _worker
+from tests.enrichment.test_worker_kill import _until, _worker
 from tests.fixtures.factories import isbn13
 
 ROWS = 20_000
@@ -27,12 +26,6 @@ async def _job(db, job_id):
         return await session.get(ImportJob, job_id)
 
 
-async def _until(predicate, seconds=300.0):
-    async with asyncio.timeout(seconds):
-        while not await predicate():  # noqa: ASYNC110 (the state lives in the database)
-            await asyncio.sleep(0.1)
-
-
 async def test_a_killed_import_finishes_with_every_row_once(api, database_url, tmp_path):
     owner = await api.user("owner")
     library = await api.library(owner)
@@ -47,7 +40,7 @@ async def test_a_killed_import_finishes_with_every_row_once(api, database_url, t
 
     first = _worker(database_url, tmp_path, "http://127.0.0.1:9")  # no provider is asked
     try:
-        await _until(lambda: processed_at_least(ROWS // 4))
+        await _until(lambda: processed_at_least(ROWS // 4), 300)
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
@@ -59,7 +52,7 @@ async def test_a_killed_import_finishes_with_every_row_once(api, database_url, t
 
     second = _worker(database_url, tmp_path, "http://127.0.0.1:9")
     try:
-        await _until(done)
+        await _until(done, 300)
     finally:
         second.terminate()
         second.wait(timeout=30)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.db import instance_settings
 from librarium.db.base import utcnow
 from librarium.models import (
     BlockedItem,
@@ -60,14 +61,7 @@ async def settings(session: AsyncSession) -> dict[str, Any]:
     return out
 
 
-async def put_setting(session: AsyncSession, key: str, value: Any) -> None:
-    row = await session.get(InstanceSetting, key)
-    text = json.dumps(value)
-    if row is None:
-        session.add(InstanceSetting(key=key, value=text))
-    else:
-        row.value, row.updated_at = text, utcnow()
-    await session.flush()
+put_setting = instance_settings.put_setting
 
 
 # --- user settings ----------------------------------------------------------------------------------

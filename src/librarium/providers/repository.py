@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, delete, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from librarium.db.base import utcnow
+from librarium.db import instance_settings
 from librarium.models import InstanceSetting, LookupCacheEntry
 
 PROVIDER_PREFIX = "provider:"
@@ -66,15 +66,7 @@ async def settings_and_cached(session: AsyncSession, keys: list[str], now: datet
     return _settings([(key, value) for key, value, _ in rows if key not in wanted]), cached
 
 
-async def put_setting(session: AsyncSession, key: str, value: Any) -> None:
-    row = await session.get(InstanceSetting, key)
-    text = json.dumps(value)
-    if row is None:
-        session.add(InstanceSetting(key=key, value=text))
-    else:
-        row.value = text
-        row.updated_at = utcnow()
-    await session.flush()
+put_setting = instance_settings.put_setting
 
 
 async def store_cached(session: AsyncSession, entries: dict[str, tuple[str, str, datetime]]) -> None:
