@@ -165,6 +165,8 @@ async def test_status_and_blocks(setup):
     setup.script.replies = [FIRST]
     await setup.run()
     assert "- Anything by Susanna Clarke" in setup.script.requests[-1]["body"]["messages"][1]["content"]
+    blocked = [e["content"] for e in (await setup.newest())["events"] if e["content"].get("reason") == "blocked"]
+    assert {b["title"] for b in blocked} == {"Piranesi"}  # the model named it anyway (each pass): dropped
     news = [s for s in await setup.suggestions("?type=buy") if s["title"] == "Piranesi"]
     # upstream answered 500 here (the unique index): re-`new`ing a title that is new again is a 409
     r = await api.put(f"/me/suggestions/{piranesi['id']}/status", reader, json={"status": "new"})

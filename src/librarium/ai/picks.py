@@ -62,16 +62,46 @@ class Library:
         return None, ""
 
 
+@dataclass
+class Blocks:
+    """What the user blocked: a book (by title or ISBN) or everything by an author. Upstream only told the model;
+    a pick that names a blocked book or author anyway is dropped here too."""
+
+    titles: set[str] = field(default_factory=set)
+    isbns: set[str] = field(default_factory=set)
+    authors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, items: list[Any]) -> Blocks:
+        found = cls()
+        for item in items:
+            if item.scope == "book":
+                found.titles.add(normal_title(item.title))
+                if item.isbn:
+                    found.isbns.add(isbns.key(item.isbn) or item.isbn)
+            elif item.scope == "author" and item.author:
+                found.authors.append(item.author)
+        return found
+
+    def hit(self, title: str, author: str = "", isbn: str = "") -> bool:
+        return (
+            normal_title(title) in self.titles
+            or (bool(isbn) and isbn in self.isbns)
+            or (bool(author) and any(authors_match(author, blocked) for blocked in self.authors))
+        )
+
+
 def first_author(authors: str) -> str:
     return authors.split(",", 1)[0].strip()
 
 
 class BuyChecker:
-    def __init__(self, lookup: Lookup, library: Library, seen: set[str], report: Report):
+    def __init__(self, lookup: Lookup, library: Library, seen: set[str], report: Report, blocks: Blocks):
         self.lookup = lookup
         self.library = library
         self.seen = seen
         self.report = report
+        self.blocks = blocks
         self.rejected: list[str] = []
 
     async def check(self, picks: list[Pick], cap: int) -> list[Accepted]:
@@ -87,6 +117,9 @@ class BuyChecker:
             if pick.author:
                 event["author"] = pick.author
             item = await self._verify(pick, event)
+            if item is not None and (self.blocks.hit(pick.title, pick.author, pick.isbn)
+                                     or self.blocks.hit(item.title, item.author, item.isbn)):  # fmt: skip
+                event["reason"], item = "blocked", None
             if item is None:
                 self.rejected.append(pick.title)
                 await self.report("enrichment_decision", {**event, "outcome": "rejected"})
@@ -161,7 +194,9 @@ class BuyChecker:
         return Accepted("buy", hit.title, pick.reason, first, hit.isbn_13, hit.cover_url)
 
 
-async def read_next(picks: list[Pick], cap: int, library: Library, seen: set[str], report: Report) -> list[Accepted]:
+async def read_next(
+    picks: list[Pick], cap: int, library: Library, seen: set[str], report: Report, blocks: Blocks
+) -> list[Accepted]:
     accepted: list[Accepted] = []
     for pick in picks:
         if len(accepted) >= cap:
@@ -177,6 +212,9 @@ async def read_next(picks: list[Pick], cap: int, library: Library, seen: set[str
             continue
         if found.read_status == "read":
             await report("read_next_match", {**event, "outcome": "rejected", "reason": "already_read"})
+            continue
+        if blocks.hit(found.title, found.authors[0] if found.authors else ""):
+            await report("read_next_match", {**event, "outcome": "rejected", "reason": "blocked"})
             continue
         cover = ""
         if found.has_cover:

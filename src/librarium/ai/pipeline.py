@@ -160,9 +160,10 @@ class Run:
         buy_picks, read_picks = parse.split(reply.text)
         library = picks.Library(data.titles)
         lookup = Lookup(self.db, self.settings)
-        checker = picks.BuyChecker(lookup, library, self.seen, self.event)
+        blocked = picks.Blocks.of(data.blocks)
+        checker = picks.BuyChecker(lookup, library, self.seen, self.event, blocked)
         buys = await checker.check(buy_picks, job.max_buy_per_user)
-        reads = await picks.read_next(read_picks, job.max_read_next_per_user, library, self.seen, self.event)
+        reads = await picks.read_next(read_picks, job.max_read_next_per_user, library, self.seen, self.event, blocked)
 
         passes = 0
         while passes < BACKFILL_PASSES and len(buys) < job.max_buy_per_user and checker.rejected:
