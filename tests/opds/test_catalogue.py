@@ -41,6 +41,13 @@ async def shelf(api):
     assert r.status_code == 201, r.text
     r = await api.put(f"{lib}/books/{hail['id']}/cover", owner, files={"cover": ("c.png", png((60, 90)), "image/png")})
     assert r.status_code == 204, r.text
+    shelf = (await api.post(f"{lib}/shelves", owner, json={"name": "To read"})).json()["data"]
+    await api.post(f"{lib}/shelves/{shelf['id']}/books", owner, json={"book_id": hail["id"]})
+    tag = await api.tag(library, owner, "sci-fi")
+    r = await api.put(f"{lib}/books/{hail['id']}", owner, json={
+        "title": "Project Hail Mary", "media_type_id": hail["media_type_id"], "description": "A lone astronaut.",
+        "contributors": [{"contributor_id": weir, "role": "author"}], "tag_ids": [tag]})  # fmt: skip
+    assert r.status_code == 200, r.text
     series = (await api.post(f"{lib}/series", owner, json={"name": "Standalones"})).json()["data"]
     await api.post(f"{lib}/series/{series['id']}/books", owner, json={"book_id": hail["id"], "position": 1})
     for n in range(60):
@@ -73,7 +80,8 @@ async def test_a_reader_browses_searches_and_downloads(shelf):
     assert [e.title for e in root.entries] == ["Home"]
     home_path = root.entries[0].links[0].href
     _, home = await feed(api, home_path, auth)
-    assert [e.title for e in home.entries] == ["Recently added", "All books", "Authors", "Series", "Currently reading"]
+    assert [e.title for e in home.entries] == [
+        "Recently added", "All books", "Authors", "Series", "Shelves", "Tags", "Currently reading"]  # fmt: skip
     assert links(home, "search")[0].type == "application/opensearchdescription+xml"
 
     _, everything = await feed(api, f"/opds/libraries/{library['id']}/all", auth)
@@ -119,6 +127,13 @@ async def test_a_reader_browses_searches_and_downloads(shelf):
     _, all_series = await feed(api, f"/opds/libraries/{library['id']}/series", auth)
     _, in_series = await feed(api, all_series.entries[0].links[0].href, auth)
     assert [e.title for e in in_series.entries] == ["Project Hail Mary"]
+    _, shelves = await feed(api, f"/opds/libraries/{library['id']}/shelves", auth)
+    assert [(e.title, e.summary) for e in shelves.entries] == [("To read", "1 book")]  # "Favourites" is empty
+    _, on_shelf = await feed(api, shelves.entries[0].links[0].href, auth)
+    assert [e.title for e in on_shelf.entries] == ["Project Hail Mary"]
+    _, tagged = await feed(api, f"/opds/libraries/{library['id']}/tags", auth)
+    _, sci_fi = await feed(api, tagged.entries[0].links[0].href, auth)
+    assert tagged.entries[0].title == "sci-fi" and [e.title for e in sci_fi.entries] == ["Project Hail Mary"]
 
 
 async def test_every_link_resolves(shelf):

@@ -15,9 +15,13 @@ from librarium.models import (
     BookContributor,
     BookEdition,
     BookSeries,
+    BookShelf,
+    BookTag,
     Contributor,
     EditionFile,
     Series,
+    Shelf,
+    Tag,
     UserBookInteraction,
 )
 
@@ -56,6 +60,12 @@ def book_ids(library_id: uuid.UUID, kind: str, key: uuid.UUID | None, reader: uu
             .where(Book.library_id == library_id, BookSeries.series_id == key, _has_files())
             .order_by(BookSeries.position, Book.sort_key)
         )
+    if kind == "shelf":
+        on_shelf = select(BookShelf.book_id).where(BookShelf.shelf_id == key)
+        return stmt.where(Book.id.in_(on_shelf)).order_by(Book.sort_key, Book.id)
+    if kind == "tag":
+        tagged = select(BookTag.book_id).where(BookTag.tag_id == key)
+        return stmt.where(Book.id.in_(tagged)).order_by(Book.sort_key, Book.id)
     if kind == "reading":
         mine = (
             select(BookEdition.book_id)
@@ -98,10 +108,35 @@ async def series(session: AsyncSession, library_id: uuid.UUID, offset: int, limi
     return await _paged(session, stmt, offset, limit)
 
 
+async def _grouped(
+    session: AsyncSession, model: Any, link: Any, column: Any, library_id: uuid.UUID, offset: int, limit: int
+) -> tuple[list[Any], bool]:
+    """(id, name, books with files) of a library's shelves or tags that hold such books, by name."""
+    stmt = (
+        select(model.id, model.name, func.count(link.book_id))
+        .join(link, column == model.id)
+        .join(Book, Book.id == link.book_id)
+        .where(model.library_id == library_id, _has_files())
+        .group_by(model.id, model.name)
+        .order_by(func.lower(model.name), model.id)
+    )
+    return await _paged(session, stmt, offset, limit)
+
+
+async def shelves(session: AsyncSession, library_id: uuid.UUID, offset: int, limit: int) -> tuple[list[Any], bool]:
+    return await _grouped(session, Shelf, BookShelf, BookShelf.shelf_id, library_id, offset, limit)
+
+
+async def tags(session: AsyncSession, library_id: uuid.UUID, offset: int, limit: int) -> tuple[list[Any], bool]:
+    return await _grouped(session, Tag, BookTag, BookTag.tag_id, library_id, offset, limit)
+
+
 async def named(session: AsyncSession, library_id: uuid.UUID, kind: str, key: uuid.UUID) -> str | None:
-    """The name of an author (with books in the library) or a series of the library."""
-    if kind == "series":
-        stmt = select(Series.name).where(Series.id == key, Series.library_id == library_id)
+    """The name of an author (with books in the library), or of a series, shelf or tag of the library."""
+    owned: Any = {"series": Series, "shelf": Shelf, "tag": Tag}.get(kind)
+    stmt: Any
+    if owned is not None:
+        stmt = select(owned.name).where(owned.id == key, owned.library_id == library_id)
     else:
         in_library = (
             select(BookContributor.contributor_id)
@@ -109,7 +144,8 @@ async def named(session: AsyncSession, library_id: uuid.UUID, kind: str, key: uu
             .where(Book.library_id == library_id, BookContributor.contributor_id == key)
         )
         stmt = select(Contributor.name).where(Contributor.id == key, Contributor.id.in_(in_library))
-    return (await session.execute(stmt)).scalar_one_or_none()
+    name: str | None = (await session.execute(stmt)).scalar_one_or_none()
+    return name
 
 
 async def files_of(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:

@@ -103,7 +103,7 @@ async def listing(
     library_id: uuid.UUID, kind: str, reader: CurrentReader, session: Session, page: int = Page
 ) -> Response:
     await reader_can(session, reader, library_id)
-    if kind in ("authors", "series"):
+    if kind in service.GROUPS:
         return _xml(atom.render(await service.people_feed(session, library_id, kind, page)), NAVIGATION)
     if kind not in ("recent", "all", "reading"):
         raise NotFound("not found")
@@ -115,8 +115,7 @@ async def one_of(
     library_id: uuid.UUID, kind: str, key: uuid.UUID, reader: CurrentReader, session: Session, page: int = Page
 ) -> Response:
     await reader_can(session, reader, library_id)
-    if kind not in ("authors", "series"):
+    if kind not in service.GROUPS:
         raise NotFound("not found")
-    feed = await service.books_feed(session, library_id, "author" if kind == "authors" else "series", page,
-                                    reader.id, key)  # fmt: skip
+    feed = await service.books_feed(session, library_id, service.GROUPS[kind], page, reader.id, key)
     return _xml(atom.render(feed), ACQUISITION)

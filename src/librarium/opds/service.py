@@ -27,8 +27,11 @@ FEEDS = (  # (path, title, what it lists)
     ("all", "All books", "Every book, by title"),
     ("authors", "Authors", "Books by author"),
     ("series", "Series", "Books by series, in reading order"),
+    ("shelves", "Shelves", "The library's shelves"),
+    ("tags", "Tags", "Books by tag"),
     ("reading", "Currently reading", "Books you are reading now"),
 )
+GROUPS = {"authors": "author", "series": "series", "shelves": "shelf", "tags": "tag"}  # list → one of them
 
 
 def lib_path(library_id: uuid.UUID, *parts: str) -> str:
@@ -136,19 +139,20 @@ async def books_feed(
 ) -> Feed:  # fmt: skip
     title = next((t for name, t, _ in FEEDS if name == kind), "")
     base = lib_path(library_id, kind)
-    if kind in ("author", "series"):
+    if kind in GROUPS.values():
         name = await repo.named(session, library_id, kind, key) if key else None
         if name is None:
             raise NotFound(f"{kind} not found")
-        title, base = name, lib_path(library_id, "authors" if kind == "author" else "series", str(key))
+        plural = next(p for p, one in GROUPS.items() if one == kind)
+        title, base = name, lib_path(library_id, plural, str(key))
     ids, more = await repo.page_of_books(session, library_id, kind, key, reader, (page - 1) * PER_PAGE, PER_PAGE)
     feed_id = f"urn:librarium:library:{library_id}:{kind}:{key or ''}"
     return await _acquisition(session, feed_id, title, base, ids, more, page, reader, library_id)
 
 
 async def people_feed(session: AsyncSession, library_id: uuid.UUID, kind: str, page: int) -> Feed:
-    """The navigation feed of a library's authors or series, each entry leading to its books."""
-    listing = repo.authors if kind == "authors" else repo.series
+    """The navigation feed of a library's authors, series, shelves or tags, each entry leading to its books."""
+    listing = {"authors": repo.authors, "series": repo.series, "shelves": repo.shelves, "tags": repo.tags}[kind]
     rows, more = await listing(session, library_id, (page - 1) * PER_PAGE, PER_PAGE)
     lib = await libraries.get(session, library_id)
     entries = [
@@ -163,7 +167,7 @@ async def people_feed(session: AsyncSession, library_id: uuid.UUID, kind: str, p
     ]
     links = [*_pages(lib_path(library_id, kind), page, more, NAVIGATION), Link("up", lib_path(library_id), NAVIGATION),
              *_start(library_id)]  # fmt: skip
-    title = "Authors" if kind == "authors" else "Series"
+    title = next(t for name, t, _ in FEEDS if name == kind)
     return Feed(f"urn:librarium:library:{library_id}:{kind}", title, links, entries)
 
 
