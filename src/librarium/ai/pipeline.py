@@ -89,12 +89,12 @@ class Run:
             return "cancelled"
 
     async def _preconditions(self) -> tuple[Policy, PromptInput, Live]:
-        async with self.db.unit_of_work() as session:
-            if self.job_id is not None:  # an earlier attempt of this job died mid-run: that run is over
+        if self.job_id is not None:  # an earlier attempt of this job died mid-run: that run is over, whatever follows
+            async with self.db.unit_of_work() as session:
                 for old in await repo.runs_of_job(session, self.job_id, "running"):
                     old.status, old.finished_at = "failed", utcnow()
                     old.error = "the worker stopped during the run; the run was started again"
-                await session.flush()  # before the in-progress check below (sessions do not autoflush)
+        async with self.db.unit_of_work() as session:
             policy = await load(session, self.settings)
             opted_in, active, taste, libraries = await repo.user_state(session, self.user_id)
             if not (opted_in and active and libraries):
