@@ -59,3 +59,49 @@ def test_create_admin_prompts_for_password(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert "Password" in r.stdout and "secret" not in r.stdout
+
+
+def _library(tmp_path, slug="home"):
+    """A library owned by the admin, written straight into the CLI's SQLite database."""
+    import sqlite3
+    import uuid
+
+    db = sqlite3.connect(tmp_path / "data" / "librarium.db")
+    owner = db.execute("SELECT id FROM users WHERE username = 'boss'").fetchone()[0]
+    db.execute(
+        "INSERT INTO libraries (id, name, slug, owner_id, is_public, settings, created_at, updated_at) "
+        "VALUES (?, 'Home', ?, ?, 0, '{}', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        (uuid.uuid4().hex, slug, owner),
+    )
+    db.commit()
+    return db
+
+
+def test_import_csv_with_a_dry_run_first(tmp_path):
+    assert (
+        _run(["create-admin", "--username", "boss", "--email", "b@x.org", "--password", "pw"], tmp_path).returncode == 0
+    )
+    db = _library(tmp_path)
+    export = tmp_path / "goodreads_library_export.csv"
+    export.write_text(
+        "Book Id,Title,Author,Author l-f,Additional Authors,ISBN,ISBN13,My Rating,Average Rating,Publisher,"
+        "Binding,Number of Pages,Year Published,Original Publication Year,Date Read,Date Added,Bookshelves,"
+        "Bookshelves with positions,Exclusive Shelf,My Review,Spoiler,Private Notes,Read Count,Owned Copies\n"
+        '1,Dune,Frank Herbert,"Herbert, Frank",,="0441172717",="9780441172719",5,4.3,Ace,Paperback,604,1990,1965,'
+        "2024/01/02,2023/12/01,,,read,,,,1,0\n"
+        '2,Bad ISBN,Some One,"One, Some",,="0441172718",="",0,3,X,Paperback,100,2000,2000,,2021/12/01,,,'
+        "to-read,,,,0,0\n"
+    )
+    r = _run(["import", "csv", str(export), "--library", "home", "--dry-run"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "2 rows read from goodreads_library_export.csv (columns: goodreads)" in r.stdout
+    assert "row 2: ISBN-10 '0441172718' is not valid" in r.stdout and "imported     2" in r.stdout
+    assert db.execute("SELECT count(*) FROM books").fetchone()[0] == 0  # a dry run writes nothing
+    r = _run(["import", "csv", str(export), "--library", "home"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "imported     2" in r.stdout and "failed       0" in r.stdout
+    assert db.execute("SELECT count(*) FROM books").fetchone()[0] == 2
+    r = _run(["import", "csv", str(export), "--library", "home"], tmp_path)  # again: the ISBN is known now
+    assert "imported     1" in r.stdout and "skipped      1" in r.stdout
+    r = _run(["import", "csv", str(export), "--library", "nowhere"], tmp_path)
+    assert r.returncode == 2 and 'no library with the slug "nowhere"' in r.stderr

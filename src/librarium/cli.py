@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -151,6 +152,58 @@ def create_admin(
     settings = _settings()
     message = asyncio.run(create_or_promote_admin(settings, username, email, password, display_name))
     typer.echo(message)
+
+
+import_app = typer.Typer(help="Import books into a library.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("csv")
+def import_csv(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The CSV (or TSV) export")],
+    library: Annotated[str, typer.Option("--library", help="The library's slug")],
+    user: Annotated[str | None, typer.Option("--as", help="The importing user (default: the library's owner)")] = None,
+    mapping: Annotated[
+        str,
+        typer.Option(
+            help='Columns as JSON, e.g. {"title": 0, "author": 1}; default: '
+            "recognised from the header (Goodreads, StoryGraph, LibraryThing, "
+            "Libib, plain headers)"
+        ),
+    ] = "",  # fmt: skip
+    enrich: Annotated[bool, typer.Option("--enrich", help="Look up metadata and covers afterwards")] = False,
+    keep_duplicates: Annotated[bool, typer.Option(help="Add another copy for an ISBN already there")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would happen; write nothing")] = False,
+) -> None:
+    """Import a spreadsheet export (as the web client's Import does), with progress and a summary."""
+    from librarium.db import migrate
+    from librarium.db.engine import make_engine
+    from librarium.db.unit import Database
+    from librarium.errors import AppError
+    from librarium.imports.command import run
+
+    settings = _settings()
+    migrate.upgrade(settings.effective_database_url)
+    fields = {"mapping": mapping, "skip_duplicates": "false" if keep_duplicates else "true",
+              "enrich_metadata": str(enrich).lower(), "enrich_covers": str(enrich).lower()}  # fmt: skip
+
+    async def go() -> dict[str, int]:
+        engine = make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        try:
+            return await run(Database(engine), settings, file, library, user, fields, dry_run=dry_run, echo=typer.echo)
+        finally:
+            await engine.dispose()
+
+    try:
+        counts = asyncio.run(go())
+    except AppError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    verb = "would be" if dry_run else "were"
+    typer.echo(f"{'row outcome':<12} count")
+    for name in ("imported", "skipped", "failed"):
+        typer.echo(f"{name:<12} {counts.get(name, 0)}")
+    typer.echo(f"({sum(counts.values())} rows {verb} handled)")
 
 
 def main() -> None:

@@ -98,3 +98,7 @@ async def _member_tags(session: AsyncSession, library_id: uuid.UUID) -> dict[uui
     for user_id, tag_id, name, color in (await session.execute(stmt)).all():
         out.setdefault(user_id, []).append({"id": tag_id, "name": name, "color": color or ""})
     return out
+
+
+async def by_slug(session: AsyncSession, slug: str) -> Library | None:
+    return (await session.execute(select(Library).where(Library.slug == slug))).scalar_one_or_none()

@@ -139,3 +139,10 @@ async def remove_member(session: AsyncSession, library_id: uuid.UUID, user_id: u
         raise NotFound("member not found")
     await session.delete(member)
     await session.flush()
+
+
+async def by_slug(session: AsyncSession, slug: str) -> Library:
+    found = await repo.by_slug(session, slug)
+    if found is None:
+        raise NotFound(f'no library with the slug "{slug}"')
+    return found

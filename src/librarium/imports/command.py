@@ -1,0 +1,102 @@
+"""`librarium import csv`: the same import as `POST /libraries/{id}/imports`, run from a shell — the rows are
+read and checked, the import job created, and a worker in this process runs it while the progress is shown.
+`--dry-run` only reports what would be imported, skipped or noted, without writing anything."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from librarium.auth import service as auth
+from librarium.books import service as books
+from librarium.config import Settings
+from librarium.db.unit import Database
+from librarium.imports import rows as row_rules
+from librarium.imports import service
+from librarium.jobs.runner import Worker
+from librarium.kit import isbn as isbns
+from librarium.libraries import service as libraries
+from librarium.models import ImportJob
+
+Echo = Callable[[str], None]
+
+
+async def run(
+    db: Database, settings: Settings, path: Path, slug: str, username: str | None, fields: dict[str, str],
+    *, dry_run: bool, echo: Echo,
+) -> dict[str, int]:  # fmt: skip
+    """The import's counters (processed, skipped, failed), or for a dry run what would happen."""
+    async with db.unit_of_work(write=False) as session:
+        library = await libraries.by_slug(session, slug)
+        user = (
+            await auth.user_by_username(session, username)
+            if username
+            else await auth.get_user(session, library.owner_id)
+        )
+        if user is None:
+            raise SystemExit(f'no user "{username}"')
+        library_id, user_id = library.id, user.id
+    rows, chosen = await asyncio.to_thread(service.read_upload, path, fields)
+    echo(f"{len(rows)} rows read from {path.name} (columns: {chosen['preset']})")
+    if dry_run:
+        return await _dry_run(db, library_id, rows, chosen, echo)
+    async with db.unit_of_work() as session:
+        created = await service.create(session, library_id, user_id, rows, chosen)
+    job_id = uuid.UUID(str(created["id"]))
+    worker = Worker(db, settings)
+    watching = asyncio.create_task(_progress(db, job_id, echo))
+    try:
+        await worker.run_until_idle()
+    finally:
+        watching.cancel()
+    async with db.unit_of_work(write=False) as session:
+        job = await session.get(ImportJob, job_id)
+        assert job is not None
+        return {"imported": job.processed_rows, "skipped": job.skipped_rows, "failed": job.failed_rows}
+
+
+async def _progress(db: Database, job_id: uuid.UUID, echo: Echo) -> None:
+    started = time.monotonic()
+    while True:
+        await asyncio.sleep(1.0)
+        async with db.unit_of_work(write=False) as session:
+            job = await session.get(ImportJob, job_id)
+        if job is None:
+            return
+        done = job.processed_rows + job.skipped_rows + job.failed_rows
+        rate = done / max(time.monotonic() - started, 1e-6)
+        eta = (job.total_rows - done) / rate if rate else 0.0
+        echo(f"  {done}/{job.total_rows} rows, {rate:.0f} rows/s, about {eta:.0f} s left")
+
+
+async def _dry_run(
+    db: Database, library_id: uuid.UUID, rows: list[dict[str, Any]], chosen: dict[str, Any], echo: Echo
+) -> dict[str, int]:
+    parsed = [row_rules.parse(raw) for raw in rows]
+    keys = [isbns.key(row.isbn) or "" for row in parsed]
+    async with db.unit_of_work(write=False) as session:
+        known = await books.ids_by_isbn(session, library_id, [k for k in keys if k])
+    outcome: Counter[str] = Counter()
+    seen: set[str] = set()
+    for n, (raw, row, key) in enumerate(zip(rows, parsed, keys, strict=True), start=1):
+        kind = str(raw.get("item_type", "")).strip().lower()
+        if (
+            kind not in ("", "book", "books")
+            or not row.title
+            or key
+            and (key in known or key in seen)
+            and chosen.get("skip_duplicates", True)
+        ):
+            outcome["skipped"] += 1
+        else:
+            outcome["imported"] += 1
+        seen.update([key] if key else [])
+        for note in row.notes:
+            echo(f"  row {n}: {note}")
+    outcome["failed"] += 0
+    return dict(outcome)
