@@ -112,3 +112,30 @@ async def test_progress_on_a_file_of_the_library_moves_the_reading_record(reader
     ).status_code == 200
     record = (await api.get(f"{lib}/editions/{edition['id']}/my-interaction", owner)).json()["data"]
     assert record["progress"]["percentage"] == 0.25
+
+
+async def test_a_file_stored_before_ids_were_kept_gets_one_on_its_first_download(reader):
+    import base64
+
+    from sqlalchemy import update
+
+    from librarium.models import EditionFile
+
+    api, owner, auth = reader
+    library = await api.library(owner)
+    book = await api.book(library, owner, "Old File", edition={"format": "ebook"})
+    lib = f"/libraries/{library['id']}/books/{book['id']}"
+    edition = (await api.get(f"{lib}/editions", owner)).json()["data"][0]
+    r = await api.post(f"{lib}/editions/{edition['id']}/files", owner, files={"file": ("o.epub", epub(), "x")})
+    file_id = r.json()["data"]["id"]
+    async with api.app.state.db.unit_of_work() as session:
+        await session.execute(update(EditionFile).values(koreader_digest=None))
+    secret = (await api.post("/auth/me/app-passwords", owner, json={"name": "opds"})).json()["data"]["password"]
+    basic = {"Authorization": "Basic " + base64.b64encode(f"owner:{secret}".encode()).decode()}
+    r = await api.client.get(f"/opds/libraries/{library['id']}/files/{file_id}", headers=basic)
+    assert r.status_code == 200
+    path = api.app.state.settings.data_dir / "media" / "ebooks" / "Old File" / "o.epub"
+    body = {"document": koreader_digest(path), "progress": "/p", "percentage": 0.5, "device": "Kobo"}
+    assert (await api.client.put("/kosync/syncs/progress", headers=auth, json=body)).status_code == 200
+    record = (await api.get(f"{lib}/editions/{edition['id']}/my-interaction", owner)).json()["data"]
+    assert record["read_status"] == "reading"

@@ -237,3 +237,11 @@ async def delete(session: AsyncSession, settings: Settings, edition: BookEdition
         with contextlib.suppress(BadRequest):
             target = paths.inside(root, row.file_path)
             unit.after_commit(session, lambda: target.unlink(missing_ok=True))
+
+
+async def remember_digest(session: AsyncSession, file_id: uuid.UUID, path: Path) -> None:
+    """Stores KOReader's document id of a file stored before ids were kept (computed on its first download)."""
+    row = await session.get(EditionFile, file_id)
+    if row is not None and row.koreader_digest is None:
+        row.koreader_digest = koreader_digest(path)
+        await session.flush()

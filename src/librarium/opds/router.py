@@ -67,6 +67,9 @@ async def download(
     await reader_can(session, reader, library_id)
     book, edition = await service.download(session, library_id, file_id)
     path, row = await edition_files.locate(session, _settings(request), edition, file_id)
+    if row.koreader_digest is None:  # a file stored before KOReader ids were kept: its id, for progress sync
+        async with request.app.state.db.unit_of_work() as writer:
+            await edition_files.remember_digest(writer, row.id, path)
     authors = await service.authors_of(session, book.id, reader.id)
     media = paths.MEDIA_TYPES.get(row.file_format, "application/octet-stream")
     return file_response(
