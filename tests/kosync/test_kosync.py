@@ -34,6 +34,8 @@ async def test_sign_in_and_progress_between_two_devices(reader):
     assert (await api.client.get("/kosync/healthcheck", headers=KOREADER)).json() == {"state": "OK"}
     r = await api.client.get("/kosync/users/auth", headers=auth)
     assert (r.status_code, r.json()) == (200, {"authorized": "OK"})
+    # the use is recorded although the request only read (its own transaction is rolled back)
+    assert (await api.get("/auth/me/app-passwords", owner)).json()["data"][0]["last_used_at"]
     body = {"document": "0b229176d4e8db7f6d2b5a4952368d7a", "progress": "/body/DocFragment[20]/body/p[22]/img.0",
             "percentage": 0.3188, "device": "PocketBook", "device_id": "A1"}  # fmt: skip
     r = await api.client.put("/kosync/syncs/progress", headers=auth, json=body)

@@ -15,6 +15,7 @@ from librarium.auth import app_passwords
 from librarium.auth import repository as tokens_repo
 from librarium.auth.service import AuthContext
 from librarium.auth.tokens import AccessClaims
+from librarium.db import unit
 from librarium.db.session import get_session
 from librarium.errors import Forbidden, NotFound, Unauthorized
 from librarium.models import User
@@ -138,20 +139,33 @@ def _basic(request: Request) -> tuple[str, str]:
     return username, secret
 
 
-async def get_reader(request: Request, session: Session, ctx: AuthCtx) -> Reader:
-    username, secret = _basic(request)
+async def app_password_account(
+    request: Request, session: AsyncSession, ctx: AuthContext, username: str, secret: str, *, kosync: bool = False
+) -> app_passwords.Account:
+    """The account an app password (for kosync: its MD5) opens, for every reader route. Its last use is recorded
+    at most every few minutes: in a write request's transaction, or for a read (whose transaction is rolled
+    back) in a short write of its own."""
     client = request.client.host if request.client else ""
     stale: list[uuid.UUID] = []
-    try:
-        user = await app_passwords.check(
-            session, ctx.app_keys, ctx.login_limiter, client, username, secret, stale=stale
-        )
-    except Unauthorized as exc:
-        raise Unauthorized(exc.message, headers=BASIC_REALM) from None
-    if stale:  # at most every few minutes per password; its own short write, the request itself only reads
+    account = await app_passwords.check(
+        session, ctx.app_keys, ctx.login_limiter, client, username, secret, kosync=kosync, stale=stale
+    )
+    request_unit = unit.unit_of(session)
+    if stale and request_unit is not None and request_unit.write:
+        # a write request records it in its own transaction (on SQLite a second write unit would wait for this one)
+        await app_passwords.touch(session, stale)
+    elif stale:
         async with request.app.state.db.unit_of_work() as writer:
             await app_passwords.touch(writer, stale)
-    return Reader(user)
+    return account
+
+
+async def get_reader(request: Request, session: Session, ctx: AuthCtx) -> Reader:
+    username, secret = _basic(request)
+    try:
+        return Reader(await app_password_account(request, session, ctx, username, secret))
+    except Unauthorized as exc:
+        raise Unauthorized(exc.message, headers=BASIC_REALM) from None
 
 
 CurrentReader = Annotated[Reader, Depends(get_reader)]

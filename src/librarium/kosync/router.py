@@ -9,9 +9,8 @@ from typing import Annotated, Any
 from fastapi import Body, Request
 from fastapi.responses import JSONResponse
 
-from librarium.auth import app_passwords
 from librarium.auth.app_passwords import Account
-from librarium.auth.deps import AuthCtx, Session
+from librarium.auth.deps import AuthCtx, Session, app_password_account
 from librarium.errors import AppError
 from librarium.kit.routing import api_router
 from librarium.kosync import service
@@ -26,19 +25,12 @@ async def _user(request: Request, session: Session, ctx: AuthCtx) -> Account:
     key = request.headers.get("x-auth-key", "")
     if not username or not key:
         raise KosyncError(*service.UNAUTHORIZED)
-    client = request.client.host if request.client else ""
-    stale: list[Any] = []
     try:
-        user = await app_passwords.check(
-            session, ctx.app_keys, ctx.login_limiter, client, username, key, kosync=True, stale=stale
-        )
+        return await app_password_account(request, session, ctx, username, key, kosync=True)
     except AppError as exc:
         if exc.status == 429:
             raise KosyncError(429, 2001, exc.message) from None
         raise KosyncError(*service.UNAUTHORIZED) from None
-    if stale:
-        await app_passwords.touch(session, stale)
-    return user
 
 
 def _json(data: Any, status: int = 200) -> JSONResponse:
