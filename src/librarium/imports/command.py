@@ -18,6 +18,7 @@ from librarium.config import Settings
 from librarium.db.unit import Database
 from librarium.imports import rows as row_rules
 from librarium.imports import service
+from librarium.imports.tasks import unusable
 from librarium.jobs.runner import Worker
 from librarium.kit import isbn as isbns
 from librarium.libraries import service as libraries
@@ -77,26 +78,17 @@ async def _progress(db: Database, job_id: uuid.UUID, echo: Echo) -> None:
 async def _dry_run(
     db: Database, library_id: uuid.UUID, rows: list[dict[str, Any]], chosen: dict[str, Any], echo: Echo
 ) -> dict[str, int]:
-    parsed = [row_rules.parse(raw) for raw in rows]
-    keys = [isbns.key(row.isbn) or "" for row in parsed]
+    checked = [unusable(raw) for raw in rows]
+    keys = [isbns.key(row.isbn) or "" if row else "" for row, _ in checked]
     async with db.unit_of_work(write=False) as session:
         known = await books.ids_by_isbn(session, library_id, [k for k in keys if k])
+    skip_duplicates = chosen.get("skip_duplicates", True)
     outcome: Counter[str] = Counter()
     seen: set[str] = set()
-    for n, (raw, row, key) in enumerate(zip(rows, parsed, keys, strict=True), start=1):
-        kind = str(raw.get("item_type", "")).strip().lower()
-        if (
-            kind not in ("", "book", "books")
-            or not row.title
-            or key
-            and (key in known or key in seen)
-            and chosen.get("skip_duplicates", True)
-        ):
-            outcome["skipped"] += 1
-        else:
-            outcome["imported"] += 1
+    for n, (raw, (row, skipped), key) in enumerate(zip(rows, checked, keys, strict=True), start=1):
+        duplicate = bool(key) and (key in known or key in seen) and skip_duplicates
+        outcome["skipped" if skipped or duplicate else "imported"] += 1
         seen.update([key] if key else [])
-        for note in row.notes:
+        for note in (row or row_rules.parse(raw)).notes:  # notes of skipped rows too, as before
             echo(f"  row {n}: {note}")
-    outcome["failed"] += 0
     return dict(outcome)

@@ -80,11 +80,13 @@ class Lookups:
 Outcome = tuple[str, str, Any]  # (status, message, book id)
 
 
-def _unusable(item: ImportItem) -> tuple[rows.Row | None, Outcome | None]:
-    kind = str(item.raw_data.get("item_type", "")).strip().lower()
+def unusable(raw: dict[str, Any]) -> tuple[rows.Row | None, Outcome | None]:
+    """(the parsed row, None), or (None, why it is skipped): not a book, or no title (also `librarium import
+    csv --dry-run`)."""
+    kind = str(raw.get("item_type", "")).strip().lower()
     if kind not in ("", "book", "books"):  # Libib exports mix in films, music and games
         return None, ("skipped", f"not a book ({kind})", None)
-    row = rows.parse(item.raw_data)
+    row = rows.parse(raw)
     if not row.title:
         return None, ("skipped", "no title", None)
     return row, None
@@ -125,7 +127,7 @@ async def _body(
 
 async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, ref: Lookups) -> Outcome:
     """One row on its own (the fallback when a bulk step fails, and for another copy of a known ISBN)."""
-    row, outcome = _unusable(item)
+    row, outcome = unusable(item.raw_data)
     if row is None:
         assert outcome is not None
         return outcome
@@ -156,7 +158,7 @@ async def import_rows(
     outcomes: dict[uuid.UUID, Outcome] = {}
     usable: list[tuple[ImportItem, rows.Row]] = []
     for item in chunk:
-        row, outcome = _unusable(item)
+        row, outcome = unusable(item.raw_data)
         if row is None:
             outcomes[item.id] = outcome  # type: ignore[assignment]
         else:
