@@ -101,7 +101,11 @@ def test_import_csv_with_a_dry_run_first(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "imported     2" in r.stdout and "failed       0" in r.stdout
     assert db.execute("SELECT count(*) FROM books").fetchone()[0] == 2
-    r = _run(["import", "csv", str(export), "--library", "home"], tmp_path)  # again: the ISBN is known now
-    assert "imported     1" in r.stdout and "skipped      1" in r.stdout
+    r = _run(["import", "csv", str(export), "--library", "home", "--dry-run"], tmp_path)
+    assert "imported     0" in r.stdout and "skipped      2" in r.stdout  # the dry run sees the same duplicates
+    # again: Dune by its ISBN, "Bad ISBN" (none valid) by its title and author
+    r = _run(["import", "csv", str(export), "--library", "home"], tmp_path)
+    assert "imported     0" in r.stdout and "skipped      2" in r.stdout
+    assert db.execute("SELECT count(*) FROM books").fetchone()[0] == 2
     r = _run(["import", "csv", str(export), "--library", "nowhere"], tmp_path)
     assert r.returncode == 2 and 'no library with the slug "nowhere"' in r.stderr

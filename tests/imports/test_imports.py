@@ -82,6 +82,41 @@ async def test_duplicates_count_copies_when_asked(home, tmp_path, database_url):
     assert editions[0]["copy_count"] == 2
 
 
+async def test_rows_without_isbn_are_matched_by_title_and_first_author(home, tmp_path, database_url):
+    api, owner, library = home
+    await upload(api, owner, library)
+    await run_worker(api, tmp_path, database_url)
+    again = (
+        HEADER
+        + "good omens!,Neil Gaiman,,,,,\n"  # case and punctuation do not matter
+        + "Good Omens,Someone Else,,,,,\n"  # another first author: another book
+        + "The Colour of Magic,\"Pratchett, Terry\",,,,,\n"
+        + "Colour of Magic,Terry Pratchett,,,,,\n"  # the same book as the row above (the article is ignored)
+    )
+    await upload(api, owner, library, again)
+    await run_worker(api, tmp_path, database_url)
+    [second, _] = (await api.get(f"/libraries/{library['id']}/imports", owner)).json()["data"]
+    detail = (await api.get(f"/libraries/{library['id']}/imports/{second['id']}", owner)).json()["data"]
+    assert [(i["status"], i["message"]) for i in detail["items"]] == [
+        ("skipped", 'duplicate of "good omens!" by Neil Gaiman — already in the library'),
+        ("done", 'imported "Good Omens"'),
+        ("done", 'imported "The Colour of Magic"'),
+        ("skipped", 'duplicate of "Colour of Magic" by Terry Pratchett — already in the library'),
+    ]
+    omens = [i for i in (await api.get(f"/libraries/{library['id']}/books", owner)).json()["data"]["items"]
+             if i["title"] == "Good Omens"]  # fmt: skip
+    assert detail["items"][0]["book_id"] in {b["id"] for b in omens} and len(omens) == 2
+
+    await upload(api, owner, library, HEADER + "Good Omens,Neil Gaiman,,,,,\n", skip_duplicates="false")
+    await run_worker(api, tmp_path, database_url)
+    latest = (await api.get("/imports", owner)).json()["data"][0]
+    detail = (await api.get(f"/libraries/{library['id']}/imports/{latest['id']}", owner)).json()["data"]
+    assert detail["items"][0]["message"] == 'duplicate of "Good Omens" by Neil Gaiman — copy count incremented'
+    book_id = detail["items"][0]["book_id"]
+    editions = (await api.get(f"/libraries/{library['id']}/books/{book_id}/editions", owner)).json()["data"]
+    assert [e["copy_count"] for e in editions] == [2]
+
+
 async def test_follow_up_enrichment(home, tmp_path, database_url):
     api, owner, library = home
     await upload(api, owner, library, HEADER + "A,,9780261102217\n", enrich_metadata="true", enrich_covers="true")

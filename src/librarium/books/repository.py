@@ -381,6 +381,14 @@ async def book_ids_by_isbn_keys(session: AsyncSession, library_id: uuid.UUID, ke
     return {key: book_id for key, book_id in (await session.execute(stmt)).all() if key}
 
 
+async def titled(session: AsyncSession, library_id: uuid.UUID, sort_titles: list[str]) -> list[tuple[uuid.UUID, str]]:
+    """(id, title) of the library's books with one of these sort titles (an indexed lookup)."""
+    if not sort_titles:
+        return []
+    stmt = select(Book.id, Book.title).where(Book.library_id == library_id, Book.sort_title.in_(sort_titles))
+    return [(book_id, title) for book_id, title in (await session.execute(stmt)).all()]
+
+
 async def refresh_search_text(session: AsyncSession, book_ids: Iterable[uuid.UUID]) -> None:
     """Rebuild the search document of these books (after a title or contributor change)."""
     ids = list(book_ids)
@@ -408,15 +416,24 @@ async def book_ids_for_contributor(session: AsyncSession, contributor_id: uuid.U
     return list((await session.execute(stmt)).scalars())
 
 
-async def edition_by_isbn_key(session: AsyncSession, library_id: uuid.UUID, key: str) -> BookEdition | None:
+async def _first_edition(session: AsyncSession, library_id: uuid.UUID, where: ColumnElement[bool]) -> Any:
+    """The primary (else the oldest) edition matching `where` among the library's books."""
     stmt = (
         select(BookEdition)
         .join(Book, Book.id == BookEdition.book_id)
-        .where(Book.library_id == library_id, BookEdition.isbn_key == key)
+        .where(Book.library_id == library_id, where)
         .order_by(case((BookEdition.is_primary.is_(True), 0), else_=1), BookEdition.created_at)
         .limit(1)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def edition_by_isbn_key(session: AsyncSession, library_id: uuid.UUID, key: str) -> BookEdition | None:
+    return await _first_edition(session, library_id, BookEdition.isbn_key == key)
+
+
+async def first_edition(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> BookEdition | None:
+    return await _first_edition(session, library_id, BookEdition.book_id == book_id)
 
 
 async def existing_ids(session: AsyncSession, model: Any, ids: Iterable[uuid.UUID], **filters: Any) -> set[uuid.UUID]:

@@ -20,6 +20,7 @@ from librarium.errors import BadRequest, NotFound
 from librarium.kit import isbn as isbn_kit
 from librarium.kit import jsonin
 from librarium.kit.schema import page_params
+from librarium.kit.search import words
 from librarium.kit.sorting import natural_sort_key, sort_title
 from librarium.kit.validate import parse_uuid
 from librarium.models import Book, Contributor, Genre, MediaType, Tag
@@ -265,6 +266,40 @@ async def create_many(
 async def ids_by_isbn(session: AsyncSession, library_id: uuid.UUID, keys: list[str]) -> dict[str, uuid.UUID]:
     """{ISBN-13 key: book id} for the keys already in the library (importers' duplicate check, in bulk)."""
     return await repo.book_ids_by_isbn_keys(session, library_id, keys)
+
+
+def title_key(title: str, author: str) -> tuple[str, str]:
+    """The duplicate key of a book without an ISBN: its title without a leading article and its first author,
+    ignoring case, accents, punctuation and the order of name parts ("Tolkien, J.R.R." = "J.R.R. Tolkien")."""
+    return " ".join(words(sort_title(title))) or title.strip().lower(), " ".join(sorted(words(author)))
+
+
+async def ids_by_title(
+    session: AsyncSession, library_id: uuid.UUID, wanted: list[tuple[str, str]]
+) -> dict[tuple[str, str], uuid.UUID]:
+    """{title_key: book id} for the (title, first author) pairs already in the library (importers' duplicate
+    check of rows without an ISBN, in bulk). A book's first author is its first `author` link, else its first
+    contributor."""
+    keys = {title_key(title, author) for title, author in wanted}
+    found = await repo.titled(session, library_id, list({sort_title(title).lower() for title, _ in wanted}))
+    links = await repo.contributor_links(session, [book_id for book_id, _ in found])
+    out: dict[tuple[str, str], uuid.UUID] = {}
+    for book_id, title in found:
+        people = links.get(book_id, [])
+        first = next((p for p in people if p["role"] == "author"), people[0] if people else None)
+        key = title_key(title, first["name"] if first else "")
+        if key in keys:
+            out.setdefault(key, book_id)
+    return out
+
+
+async def add_copy(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> None:
+    """One more copy of a book (its primary edition's copy count), as `create` does for a known ISBN."""
+    edition = await repo.first_edition(session, library_id, book_id)
+    if edition is not None:
+        edition.copy_count += 1
+        edition.updated_at = utcnow()
+        await session.flush()
 
 
 async def update(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID, body: BookWrite) -> dict[str, Any]:

@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from librarium.auth import service as auth
-from librarium.books import service as books
 from librarium.config import Settings
 from librarium.db.unit import Database
 from librarium.imports import rows as row_rules
 from librarium.imports import service
-from librarium.imports.tasks import unusable
+from librarium.imports.tasks import DuplicateKey, duplicate_key, known_books, unusable
 from librarium.jobs.runner import Worker
-from librarium.kit import isbn as isbns
 from librarium.libraries import service as libraries
 from librarium.models import ImportJob
 
@@ -79,14 +77,15 @@ async def _dry_run(
     db: Database, library_id: uuid.UUID, rows: list[dict[str, Any]], chosen: dict[str, Any], echo: Echo
 ) -> dict[str, int]:
     checked = [unusable(raw) for raw in rows]
-    keys = [isbns.key(row.isbn) or "" if row else "" for row, _ in checked]
+    parsed = [row for row, _ in checked if row is not None]
     async with db.unit_of_work(write=False) as session:
-        known = await books.ids_by_isbn(session, library_id, [k for k in keys if k])
+        known = await known_books(session, library_id, parsed)
     skip_duplicates = chosen.get("skip_duplicates", True)
     outcome: Counter[str] = Counter()
-    seen: set[str] = set()
-    for n, (raw, (row, skipped), key) in enumerate(zip(rows, checked, keys, strict=True), start=1):
-        duplicate = bool(key) and (key in known or key in seen) and skip_duplicates
+    seen: set[DuplicateKey] = set()
+    for n, (raw, (row, skipped)) in enumerate(zip(rows, checked, strict=True), start=1):
+        key = duplicate_key(row) if row else None
+        duplicate = key is not None and (key in known or key in seen) and skip_duplicates
         outcome["skipped" if skipped or duplicate else "imported"] += 1
         seen.update([key] if key else [])
         for note in (row or row_rules.parse(raw)).notes:  # notes of skipped rows too, as before

@@ -16,7 +16,7 @@ from librarium.books.schemas import BookWrite, ContributorLink
 from librarium.editions.schemas import EditionWrite
 from librarium.enrichment import service as enrichment
 from librarium.enrichment.rules import match_genres
-from librarium.errors import AppError, NotFound
+from librarium.errors import AppError
 from librarium.genres import service as genres
 from librarium.imports import extras, rows
 from librarium.imports import repository as repo
@@ -125,27 +125,59 @@ async def _body(
     )
 
 
+def _first_author(row: rows.Row) -> str:
+    authors = [name for name, role in row.people if role == "author"] or [name for name, _ in row.people]
+    return authors[0] if authors else ""
+
+
+DuplicateKey = tuple[str, ...]
+
+
+def duplicate_key(row: rows.Row) -> DuplicateKey:
+    """The ISBN (either form), or — without one — the normalised title and first author."""
+    key = isbns.key(row.isbn) if row.isbn else None
+    return ("isbn", key) if key else ("title", *books.title_key(row.title, _first_author(row)))
+
+
+def _duplicate(row: rows.Row, action: str) -> str:
+    if row.isbn:
+        return f"duplicate ISBN {row.isbn} — {action}"
+    author = _first_author(row)
+    return f'duplicate of "{row.title}"' + (f" by {author}" if author else "") + f" — {action}"
+
+
+async def known_books(
+    session: AsyncSession, library_id: uuid.UUID, parsed: list[rows.Row]
+) -> dict[DuplicateKey, uuid.UUID]:
+    """The duplicate keys of these rows that the library already has, with the book of each (also `librarium
+    import csv --dry-run`)."""
+    keys = [duplicate_key(row) for row in parsed]
+    by_isbn = await books.ids_by_isbn(session, library_id, list({k[1] for k in keys if k[0] == "isbn"}))
+    wanted = [(row.title, _first_author(row)) for row, key in zip(parsed, keys, strict=True) if key[0] == "title"]
+    by_title = await books.ids_by_title(session, library_id, wanted)
+    return {("isbn", k): v for k, v in by_isbn.items()} | {("title", *k): v for k, v in by_title.items()}
+
+
 async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, ref: Lookups) -> Outcome:
-    """One row on its own (the fallback when a bulk step fails, and for another copy of a known ISBN)."""
+    """One row on its own (the fallback when a bulk step fails, and for another copy of a known book)."""
     row, outcome = unusable(item.raw_data)
     if row is None:
         assert outcome is not None
         return outcome
-    existing = None
-    if row.isbn:
-        try:
-            existing = await books.by_isbn(session, job.library_id, row.isbn)
-        except NotFound:
-            existing = None
-        if existing is not None and job.options.get("skip_duplicates", True):
-            # upstream ignored skip_duplicates and always counted another copy
-            return "skipped", f"duplicate ISBN {row.isbn} — already in the library", existing["id"]
+    existing = (await known_books(session, job.library_id, [row])).get(duplicate_key(row))
+    if existing is not None and job.options.get("skip_duplicates", True):
+        # upstream ignored skip_duplicates and always counted another copy
+        return "skipped", _duplicate(row, "already in the library"), existing
+    if existing is not None and not row.isbn:  # `create` counts the copy of a known ISBN; a title match here
+        await books.add_copy(session, job.library_id, existing)
+        await extras.apply(session, job, existing, row, ref.names)
+        return "done", _duplicate(row, "copy count incremented"), existing
     people = await books.people_named(session, [name for name, _ in row.people])
     body = await _body(session, job, row, people, ref)
     created = await books.create(session, job.library_id, job.created_by, body, shaped=False)
     await extras.apply(session, job, uuid.UUID(str(created["id"])), row, ref.names)
     if existing is not None:
-        return "done", f"duplicate ISBN {row.isbn} — copy count incremented", created["id"]
+        return "done", _duplicate(row, "copy count incremented"), created["id"]
     return "done", _imported(row), created["id"]
 
 
@@ -163,22 +195,21 @@ async def import_rows(
             outcomes[item.id] = outcome  # type: ignore[assignment]
         else:
             usable.append((item, row))
-    keys = {item.id: isbns.key(row.isbn) for item, row in usable if row.isbn}
-    known = await books.ids_by_isbn(session, job.library_id, [k for k in keys.values() if k])
+    known = await known_books(session, job.library_id, [row for _, row in usable])
     skip = job.options.get("skip_duplicates", True)
     new: list[tuple[ImportItem, rows.Row]] = []
     one_by_one: list[ImportItem] = []
-    in_step: set[str] = set()
+    in_step: set[DuplicateKey] = set()
     for item, row in usable:
-        key = keys.get(item.id)
-        if key and key in known and skip:
+        key = duplicate_key(row)
+        if key in known and skip:
             # upstream ignored skip_duplicates and always counted another copy
-            outcomes[item.id] = ("skipped", f"duplicate ISBN {row.isbn} — already in the library", known[key])
-        elif key and (key in known or key in in_step):
+            outcomes[item.id] = ("skipped", _duplicate(row, "already in the library"), known[key])
+        elif key in known or key in in_step:
             one_by_one.append(item)  # another copy (or a duplicate of a row above): after the new books
         else:
             new.append((item, row))
-            in_step.update([key] if key else [])
+            in_step.add(key)
     try:
         async with session.begin_nested():
             outcomes.update(await _bulk(session, job, new, ref))
