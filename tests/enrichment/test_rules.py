@@ -34,6 +34,9 @@ def changes(current, results, *, force=False, has_edition=True):
         # fill: only empty fields, unless forced
         (EMPTY, {"title": "New", "description": "D"}, False, {"description": "D"}),
         (EMPTY, {"title": "New", "description": "D"}, True, {"title": "New", "description": "D"}),
+        # forced for some fields only (an import's prefer_csv): those are replaced, the others only filled
+        ({**EMPTY, "subtitle": "S", "publisher": "P"}, {"title": "New", "subtitle": "T", "publisher": "Q"},
+         frozenset({"publisher", "title"}), {"title": "New", "publisher": "Q"}),
         # force never blanks: providers without a value leave the field alone
         ({**EMPTY, "subtitle": "Mine", "publisher": "P", "isbn_13": "9780439708180"}, {"title": "New"}, True,
          {"title": "New"}),

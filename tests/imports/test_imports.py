@@ -7,8 +7,10 @@ import json
 
 import pytest
 
+from librarium.imports.tasks import provider_wins
 from librarium.jobs.runner import Worker
 from tests.conftest import make_settings
+from tests.enrichment.test_batches import record
 
 HEADER = "Title,Author,ISBN13,Publisher,Pages,Tags,Date\n"
 CSV = (
@@ -123,6 +125,34 @@ async def test_follow_up_enrichment(home, tmp_path, database_url):
     await run_worker(api, tmp_path, database_url)
     batches = (await api.get("/enrichment-batches", owner)).json()["data"]
     assert sorted((b["type"], b["total_books"]) for b in batches) == [("cover", 1), ("metadata", 1)]
+
+
+@pytest.mark.parametrize(
+    ("prefer_csv", "title", "publisher"),
+    [
+        ({}, "HP 1", "Mine"),  # no prefer_csv: the file wins, enrichment fills what it left empty
+        ({"title": True}, "HP 1", "Scholastic"),  # as the web client sends it: the ticked fields keep the file's
+        ({"title": False, "publisher": True}, "Harry Potter and the Sorcerer's Stone", "Mine"),
+    ],
+)
+async def test_prefer_csv_decides_per_field(home, stand_in, tmp_path, database_url, prefer_csv, title, publisher):
+    api, owner, library = home
+    record(stand_in)
+    text = HEADER + "HP 1,,9780439708180,Mine,,,\n"
+    await upload(api, owner, library, text, enrich_metadata="true", prefer_csv=json.dumps(prefer_csv))
+    await run_worker(api, tmp_path, database_url)  # the import, then its enrichment batch
+    await run_worker(api, tmp_path, database_url)
+    [book] = (await api.get(f"/libraries/{library['id']}/books", owner)).json()["data"]["items"]
+    assert book["title"] == title
+    [edition] = (await api.get(f"/libraries/{library['id']}/books/{book['id']}/editions", owner)).json()["data"]
+    assert edition["publisher"] == publisher
+    assert edition["page_count"] == 309  # empty in the file: filled whatever prefer_csv says
+
+
+def test_provider_wins():
+    assert provider_wins({}) == []
+    assert "title" not in provider_wins({"title": True}) and "publisher" in provider_wins({"title": True})
+    assert "authors" not in provider_wins({"author": True, "bogus": True}) and "cover" not in provider_wins({"x": 1})
 
 
 async def test_bad_uploads(home):

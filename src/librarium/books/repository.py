@@ -416,7 +416,7 @@ async def book_ids_for_contributor(session: AsyncSession, contributor_id: uuid.U
     return list((await session.execute(stmt)).scalars())
 
 
-async def _first_edition(session: AsyncSession, library_id: uuid.UUID, where: ColumnElement[bool]) -> Any:
+async def _first_edition(session: AsyncSession, library_id: uuid.UUID, where: Any) -> BookEdition | None:
     """The primary (else the oldest) edition matching `where` among the library's books."""
     stmt = (
         select(BookEdition)

@@ -47,7 +47,13 @@ def choose_isbn(editions: list[Any]) -> str:
 
 
 async def prepare(
-    db: Database, settings: Settings, library_id: uuid.UUID, book_id: uuid.UUID | None, *, force: bool, cover_only: bool
+    db: Database,
+    settings: Settings,
+    library_id: uuid.UUID,
+    book_id: uuid.UUID | None,
+    *,
+    force: rules.Force,
+    cover_only: bool,
 ) -> Prepared:
     if book_id is None:
         return Prepared(outcome=("skipped", "the book was deleted"))
@@ -66,7 +72,7 @@ async def prepare(
         return Prepared(outcome=("skipped", f"no provider knows ISBN {isbn}"))
     merged = merge.merged(results)
     prepared = Prepared(results=results, merged=merged)
-    if merged.covers and (cover_only or force or not has_cover):
+    if merged.covers and (cover_only or rules.forced(force, "cover") or not has_cover):
         for option in merged.covers:
             try:
                 prepared.cover = (await covers.download(option.cover_url, settings), option.cover_url, option.source)
@@ -86,7 +92,7 @@ async def apply(
     user_id: uuid.UUID,
     prepared: Prepared,
     *,
-    force: bool,
+    force: rules.Force,
     cover_only: bool,
 ) -> tuple[str, str]:
     """Writes the plan for one book and records it; (item status, message)."""

@@ -1,8 +1,9 @@
 """Which fields an enrichment changes, given the book's current values and the providers' merged answer.
 
 Upstream's rules with its data-loss bugs fixed:
-* `fill`: a field takes the provider's value when it is empty — or, with `force`, whenever a provider has a
-  value. No provider value never blanks anything (upstream's `force` wiped titles and ISBNs).
+* `fill`: a field takes the provider's value when it is empty — or, with `force` (for every field or for some
+  of them), whenever a provider has a value. No provider value never blanks anything (upstream's `force` wiped
+  titles and ISBNs).
 * Authors are rewritten only when the providers' authors differ from the current ones (upstream rewrote
   them on every run), and only the `author` role: illustrators, narrators and translators stay.
 * Genres are only ever added to — or, with `force`, replaced by a non-empty set (upstream emptied them
@@ -25,6 +26,15 @@ from librarium.providers.schemas import BookResult, FieldResult, MergedBookResul
 TEXT_FIELDS = ("title", "subtitle", "description", "publisher", "language")
 MAX_LENGTH = {"title": 512, "subtitle": 512, "publisher": 255, "language": 16}
 LEADING_INT = re.compile(r"^\s*(\d+)")
+
+
+Force = bool | frozenset[str]  # every field, or these fields only (an import's `prefer_csv`)
+FIELDS = frozenset((*TEXT_FIELDS, "authors", "genres", "isbn_10", "isbn_13", "publish_date", "page_count", "cover"))
+
+
+def forced(force: Force, name: str) -> bool:
+    """Whether the providers' value replaces this field's current one (not only fills it when empty)."""
+    return force is True or (not isinstance(force, bool) and name in force)
 
 
 @dataclass(frozen=True)
@@ -69,7 +79,7 @@ def plan(
     results: list[BookResult],
     genres: dict[uuid.UUID, str],
     *,
-    force: bool,
+    force: Force,
     has_edition: bool,
 ) -> list[Change]:
     changes: list[Change] = []
@@ -77,7 +87,7 @@ def plan(
     def offer(name: str, new: Any, source: str, empty: bool) -> None:
         if new in ("", None, []) or new == current.get(name):
             return
-        if force or empty:
+        if empty or forced(force, name):
             changes.append(Change(name, current.get(name), new, source))
 
     for name in TEXT_FIELDS:
@@ -97,7 +107,7 @@ def plan(
     mapped = match_genres(merged.categories or [], genres)
     if mapped:
         mine = list(current.get("genres") or [])
-        wanted = sorted(mapped) if force else sorted(set(mine) | set(mapped))
+        wanted = sorted(mapped) if forced(force, "genres") else sorted(set(mine) | set(mapped))
         if wanted != sorted(mine):
             changes.append(Change("genres", mine, wanted, "categories"))
 

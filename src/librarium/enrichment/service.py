@@ -28,6 +28,7 @@ async def create(
     *,
     kind: str,
     force: bool,
+    force_fields: list[str] | None = None,
 ) -> EnrichmentBatch:
     if not book_ids:
         raise BadRequest("book_ids must not be empty")
@@ -37,8 +38,8 @@ async def create(
     if missing:
         raise NotFound(f"book not found: {missing[0]}")
     batch = EnrichmentBatch(
-        library_id=library_id, created_by=user_id, type=kind, force=force, status="pending",
-        book_ids=[str(i) for i in ids], total_books=len(ids),
+        library_id=library_id, created_by=user_id, type=kind, force=force, force_fields=sorted(force_fields or []),
+        status="pending", book_ids=[str(i) for i in ids], total_books=len(ids),
     )  # fmt: skip
     session.add(batch)
     await session.flush()

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from librarium.enrichment import process
 from librarium.enrichment import repository as repo
+from librarium.enrichment.rules import Force
 from librarium.enrichment.service import KIND, count, finish_if_complete
 from librarium.jobs.context import JobContext
 from librarium.jobs.registry import job_kind
@@ -26,7 +27,8 @@ async def run_batch(ctx: JobContext) -> None:
         if batch is None or batch.status == "cancelled":
             return
         todo = await repo.pending_items(session, batch_id, None)
-    force, cover_only, library_id = batch.force, batch.type == "cover", batch.library_id
+    force: Force = True if batch.force else frozenset(batch.force_fields or ())
+    cover_only, library_id = batch.type == "cover", batch.library_id
 
     def look_up(item: EnrichmentItem) -> asyncio.Task[process.Prepared]:
         prepared = process.prepare(ctx.db, ctx.settings, library_id, item.book_id, force=force, cover_only=cover_only)
@@ -50,7 +52,7 @@ async def run_batch(ctx: JobContext) -> None:
 
 
 async def _apply(
-    ctx: JobContext, batch_id: uuid.UUID, item_id: uuid.UUID, ready: process.Prepared, *, force: bool, cover_only: bool
+    ctx: JobContext, batch_id: uuid.UUID, item_id: uuid.UUID, ready: process.Prepared, *, force: Force, cover_only: bool
 ) -> bool:
     """One book in one step; False once the batch is cancelled."""
     async with ctx.step() as session:

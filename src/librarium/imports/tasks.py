@@ -15,7 +15,7 @@ from librarium.books import service as books
 from librarium.books.schemas import BookWrite, ContributorLink
 from librarium.editions.schemas import EditionWrite
 from librarium.enrichment import service as enrichment
-from librarium.enrichment.rules import match_genres
+from librarium.enrichment.rules import FIELDS, match_genres
 from librarium.errors import AppError
 from librarium.genres import service as genres
 from librarium.imports import extras, rows
@@ -273,6 +273,21 @@ async def run_import(ctx: JobContext) -> None:
             ctx.progress(done, job.total_rows)
 
 
+# the import's field names that differ from the enrichment's
+ENRICHED_AS = {"author": "authors", "tags": "genres", "genre": "genres"}
+
+
+def provider_wins(prefer_csv: dict[str, Any]) -> list[str]:
+    """The fields whose enrichment value replaces the file's (upstream stored `prefer_csv` and ignored it).
+    No `prefer_csv`: the file's values win everywhere, enrichment only fills what the file left empty. With
+    one, as the web client sends it (`{"title": true, …}` for the fields ticked), the fields marked true keep
+    the file's value and every other field takes the providers' value when they have one."""
+    if not prefer_csv:
+        return []
+    kept = {ENRICHED_AS.get(name, name) for name, value in prefer_csv.items() if value is True}
+    return sorted(FIELDS - kept - {"cover"})
+
+
 async def _follow_up(session: AsyncSession, job: ImportJob) -> None:
     """Enrichment batches for the imported books (duplicates included), as upstream — in the step that ends
     the import, so they are created exactly once."""
@@ -283,10 +298,14 @@ async def _follow_up(session: AsyncSession, job: ImportJob) -> None:
     )
     if not book_ids:
         return
+    replace = provider_wins(job.options.get("prefer_csv") or {})
     for wanted, kind in (("enrich_metadata", "metadata"), ("enrich_covers", "cover")):
         if job.options.get(wanted):
             try:
                 async with session.begin_nested():
-                    await enrichment.create(session, job.library_id, job.created_by, book_ids, kind=kind, force=False)
+                    await enrichment.create(
+                        session, job.library_id, job.created_by, book_ids, kind=kind, force=False,
+                        force_fields=replace if kind == "metadata" else [],
+                    )  # fmt: skip
             except AppError as exc:
                 log.warning("follow-up %s enrichment of import %s not created: %s", kind, job.id, exc.message)

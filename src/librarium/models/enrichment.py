@@ -21,6 +21,8 @@ class EnrichmentBatch(IdMixin, TimestampMixin, Base):
     created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     type: Mapped[str] = mapped_column(String(16))
     force: Mapped[bool] = mapped_column(default=False)
+    # fields whose provider value replaces the book's own even without `force` (an import's `prefer_csv`)
+    force_fields: Mapped[list[Any]] = mapped_column(JSONType, default=list, server_default="[]")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     book_ids: Mapped[list[Any]] = mapped_column(JSONType, default=list)
     total_books: Mapped[int] = mapped_column(default=0)
