@@ -109,3 +109,31 @@ def test_import_csv_with_a_dry_run_first(tmp_path):
     assert db.execute("SELECT count(*) FROM books").fetchone()[0] == 2
     r = _run(["import", "csv", str(export), "--library", "nowhere"], tmp_path)
     assert r.returncode == 2 and 'no library with the slug "nowhere"' in r.stderr
+
+
+def test_import_calibre_links_the_files_and_imports_only_what_is_new(tmp_path):
+    from tests.fixtures import calibre as ref
+
+    if ref.CALIBREDB is None:
+        pytest.skip("calibredb is not installed")
+    (tmp_path / "calibre").mkdir()
+    calibre_library = ref.build(tmp_path / "calibre")
+    assert (
+        _run(["create-admin", "--username", "boss", "--email", "b@x.org", "--password", "pw"], tmp_path).returncode == 0
+    )
+    db = _library(tmp_path)
+    r = _run(["import", "calibre", str(calibre_library), "--library", "home", "--dry-run"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "8 rows read from" in r.stdout and "(columns: calibre)" in r.stdout and "imported     8" in r.stdout
+    assert db.execute("SELECT count(*) FROM books").fetchone()[0] == 0
+    r = _run(["import", "calibre", str(calibre_library), "--library", "home"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "imported     8" in r.stdout and "failed       0" in r.stdout
+    linked = db.execute("SELECT file_path, owned FROM edition_files").fetchall()
+    assert linked == [("Edward Bulwer-Lytton/Stormy Night (6)/Stormy Night - Edward Bulwer-Lytton.epub", 0)]
+    ref.calibredb(calibre_library, "add", "--empty", "-t", "A New Book", "-a", "Someone")
+    r = _run(["import", "calibre", str(calibre_library), "--library", "home"], tmp_path)
+    assert "imported     1" in r.stdout and "skipped      8" in r.stdout
+    assert db.execute("SELECT count(*) FROM books").fetchone()[0] == 9
+    r = _run(["import", "calibre", str(tmp_path), "--library", "home"], tmp_path)
+    assert r.returncode == 2 and "not a Calibre library (no metadata.db)" in r.stderr

@@ -25,6 +25,7 @@ from librarium.auth.router import router as auth_router
 from librarium.auth.service import AuthContext
 from librarium.auth.tokens import TokenSigner
 from librarium.books.router import router as books_router
+from librarium.calibre.import_router import router as calibre_import_router
 from librarium.calibre.mount import check_settings as check_calibre_settings
 from librarium.calibre.mount import mount_calibre
 from librarium.config import Settings
@@ -128,6 +129,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         files_router,
         enrichment_router,
         imports_router,
+        calibre_import_router,
         ai_router,
     )
     for router in routers:

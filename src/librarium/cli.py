@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -176,6 +176,29 @@ def import_csv(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would happen; write nothing")] = False,
 ) -> None:
     """Import a spreadsheet export (as the web client's Import does), with progress and a summary."""
+    from librarium.imports.command import csv_reader
+
+    fields = {"mapping": mapping, "skip_duplicates": "false" if keep_duplicates else "true",
+              "enrich_metadata": str(enrich).lower(), "enrich_covers": str(enrich).lower()}  # fmt: skip
+    _run_import(csv_reader(file, fields), library, user, dry_run)
+
+
+@import_app.command("calibre")
+def import_calibre(
+    folder: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="The Calibre library folder")],
+    library: Annotated[str, typer.Option("--library", help="The library's slug")],
+    user: Annotated[str | None, typer.Option("--as", help="The importing user (default: the library's owner)")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would happen; write nothing")] = False,
+) -> None:
+    """Import a Calibre library: its books, with their files linked in place (the Calibre library is only read).
+    Run it again later to import only the books added since."""
+    from librarium.calibre.importer import read
+
+    resolved = folder.resolve()
+    _run_import((str(resolved), lambda: read(resolved)), library, user, dry_run)
+
+
+def _run_import(source: Any, library: str, user: str | None, dry_run: bool) -> None:
     from librarium.db import migrate
     from librarium.db.engine import make_engine
     from librarium.db.unit import Database
@@ -184,13 +207,11 @@ def import_csv(
 
     settings = _settings()
     migrate.upgrade(settings.effective_database_url)
-    fields = {"mapping": mapping, "skip_duplicates": "false" if keep_duplicates else "true",
-              "enrich_metadata": str(enrich).lower(), "enrich_covers": str(enrich).lower()}  # fmt: skip
 
     async def go() -> dict[str, int]:
         engine = make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
         try:
-            return await run(Database(engine), settings, file, library, user, fields, dry_run=dry_run, echo=typer.echo)
+            return await run(Database(engine), settings, source, library, user, dry_run=dry_run, echo=typer.echo)
         finally:
             await engine.dispose()
 

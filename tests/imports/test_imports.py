@@ -92,7 +92,7 @@ async def test_rows_without_isbn_are_matched_by_title_and_first_author(home, tmp
         HEADER
         + "good omens!,Neil Gaiman,,,,,\n"  # case and punctuation do not matter
         + "Good Omens,Someone Else,,,,,\n"  # another first author: another book
-        + "The Colour of Magic,\"Pratchett, Terry\",,,,,\n"
+        + 'The Colour of Magic,"Pratchett, Terry",,,,,\n'
         + "Colour of Magic,Terry Pratchett,,,,,\n"  # the same book as the row above (the article is ignored)
     )
     await upload(api, owner, library, again)

@@ -69,6 +69,20 @@ async def create(
     return shape(row)
 
 
+async def ensure(session: AsyncSession, library_id: uuid.UUID, root: Path, name: str, media_format: str) -> uuid.UUID:
+    """The library's storage location of this folder, created when there is none (importers, which checked the
+    folder themselves: a configured Calibre library need not lie inside LIBRARIUM_STORAGE_ROOTS). `root` is
+    resolved already."""
+    resolved = str(root)
+    for row in await repo.locations_of(session, library_id):
+        if row.root_path == resolved:
+            return row.id
+    row = StorageLocation(library_id=library_id, name=name[:128], root_path=resolved, media_format=media_format)
+    session.add(row)
+    await session.flush()
+    return row.id
+
+
 async def get(session: AsyncSession, library_id: uuid.UUID, location_id: uuid.UUID) -> StorageLocation:
     return await repo.locations.one(session, library_id, location_id, "storage location not found")
 

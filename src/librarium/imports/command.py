@@ -1,6 +1,7 @@
-"""`librarium import csv`: the same import as `POST /libraries/{id}/imports`, run from a shell — the rows are
-read and checked, the import job created, and a worker in this process runs it while the progress is shown.
-`--dry-run` only reports what would be imported, skipped or noted, without writing anything."""
+"""`librarium import csv` and `librarium import calibre`: the same import as `POST /libraries/{id}/imports`
+(and `…/imports/calibre`), run from a shell — the rows are read and checked, the import job created, and a
+worker in this process runs it while the progress is shown. `--dry-run` only reports what would be imported,
+skipped or noted, without writing anything."""
 
 from __future__ import annotations
 
@@ -25,11 +26,19 @@ from librarium.models import ImportJob
 Echo = Callable[[str], None]
 
 
+Reader = Callable[[], tuple[list[dict[str, Any]], dict[str, Any]]]  # blocking: (rows, options)
+
+
+def csv_reader(path: Path, fields: dict[str, str]) -> tuple[str, Reader]:
+    return path.name, lambda: service.read_upload(path, fields)
+
+
 async def run(
-    db: Database, settings: Settings, path: Path, slug: str, username: str | None, fields: dict[str, str],
+    db: Database, settings: Settings, source: tuple[str, Reader], slug: str, username: str | None,
     *, dry_run: bool, echo: Echo,
 ) -> dict[str, int]:  # fmt: skip
-    """The import's counters (processed, skipped, failed), or for a dry run what would happen."""
+    """The import's counters (processed, skipped, failed), or for a dry run what would happen. `source`:
+    (its name, the function reading its rows — a CSV, a Calibre library)."""
     async with db.unit_of_work(write=False) as session:
         library = await libraries.by_slug(session, slug)
         user = (
@@ -40,8 +49,9 @@ async def run(
         if user is None:
             raise SystemExit(f'no user "{username}"')
         library_id, user_id = library.id, user.id
-    rows, chosen = await asyncio.to_thread(service.read_upload, path, fields)
-    echo(f"{len(rows)} rows read from {path.name} (columns: {chosen['preset']})")
+    name, read = source
+    rows, chosen = await asyncio.to_thread(read)
+    echo(f"{len(rows)} rows read from {name} (columns: {chosen['preset']})")
     if dry_run:
         return await _dry_run(db, library_id, rows, chosen, echo)
     async with db.unit_of_work() as session:

@@ -16,7 +16,7 @@ from librarium.imports import presets
 
 FIELDS = ("title", "subtitle", "author", "isbn_13", "isbn_10", "publisher", "publish_date", "description",
           "page_count", "language", "tags", "media_type", "acquired_date", "read_status", "rating", "date_started",
-          "date_finished", "review", "shelves", "copies", "read_count")  # fmt: skip
+          "date_finished", "review", "shelves", "copies", "read_count", "series", "series_position")  # fmt: skip
 DELIMITERS = (",", "\t", ";")
 
 

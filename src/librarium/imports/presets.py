@@ -141,6 +141,8 @@ GENERIC = Preset(
         "description": [("description", plain)],
         "language": [("language", plain)],
         "tags": [("tags", plain)],
+        "series": [("series", plain)],
+        "series_position": [("series_position", plain), ("series index", plain), ("volume", plain)],
     },
 )
 PRESETS = (GOODREADS, STORYGRAPH, LIBRARYTHING, LIBIB)

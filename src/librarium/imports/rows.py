@@ -134,6 +134,14 @@ def _count(raw: str) -> int:
     return int(found.group(1)) if found else 0
 
 
+def _position(raw: str) -> float:
+    try:
+        value = float(raw.strip() or 0)
+    except ValueError:
+        return 0.0
+    return value if 0 <= value < 1e6 else 0.0
+
+
 def _reading(raw: dict[str, str], row: Row) -> None:
     exported = raw.get("read_status", "").strip()
     found = status(exported)
@@ -153,7 +161,10 @@ def _reading(raw: dict[str, str], row: Row) -> None:
     row.reread_count = max(0, _count(raw.get("read_count", "")) - 1)
     row.copies = max(1, min(_count(raw.get("copies", "")), 9999))
     series = SERIES_IN_TITLE.match(row.title)
-    if series:  # Goodreads: "The Way of Kings (The Stormlight Archive, #1)"
+    if raw.get("series", "").strip():  # a series column (a mapping, a Calibre library)
+        row.series = raw["series"].strip()[:256]
+        row.series_position = _position(raw.get("series_position", ""))
+    elif series:  # Goodreads: "The Way of Kings (The Stormlight Archive, #1)"
         row.title, row.series = series.group("title").strip(), series.group("series").strip()[:256]
         row.series_position = float(series.group("position"))
 

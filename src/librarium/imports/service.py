@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.errors import BadRequest, NotFound
+from librarium.files import locations
 from librarium.imports import repository as repo
 from librarium.imports.csvfile import mapped_rows, parse_mapping
 from librarium.imports.rows import book_format
@@ -56,6 +57,10 @@ def read_upload(path: Path, fields: dict[str, str]) -> tuple[list[dict[str, str]
 async def create(
     session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, rows: list[dict[str, str]], chosen: dict[str, Any]
 ) -> dict[str, Any]:
+    if chosen.get("files_root"):  # files linked in place (a Calibre library): from a storage location of it
+        root = Path(chosen["files_root"])
+        location = await locations.ensure(session, library_id, root, f"Calibre library {root.name}", "ebook")
+        chosen = chosen | {"location_id": str(location)}
     job = ImportJob(library_id=library_id, created_by=user_id, status="pending", total_rows=len(rows), options=chosen)
     session.add(job)
     await session.flush()

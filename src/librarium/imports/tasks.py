@@ -13,12 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books import service as books
 from librarium.books.schemas import BookWrite, ContributorLink
+from librarium.config import Settings
 from librarium.editions.schemas import EditionWrite
 from librarium.enrichment import service as enrichment
 from librarium.enrichment.rules import FIELDS, match_genres
 from librarium.errors import AppError
 from librarium.genres import service as genres
-from librarium.imports import extras, rows
+from librarium.imports import attach, extras, rows
 from librarium.imports import repository as repo
 from librarium.imports.service import KIND
 from librarium.jobs.context import JobContext
@@ -35,7 +36,8 @@ STEP_ROWS = 500
 class Lookups:
     """Reference data read once per step."""
 
-    def __init__(self, media: list[dict[str, Any]], known_genres: dict[uuid.UUID, str]):
+    def __init__(self, settings: Settings, media: list[dict[str, Any]], known_genres: dict[uuid.UUID, str]):
+        self.settings = settings
         self.media = media
         self.genres = known_genres
         self.names = extras.Names()
@@ -176,6 +178,8 @@ async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, re
     body = await _body(session, job, row, people, ref)
     created = await books.create(session, job.library_id, job.created_by, body, shaped=False)
     await extras.apply(session, job, uuid.UUID(str(created["id"])), row, ref.names)
+    if existing is None and attach.wanted(item.raw_data):
+        row.notes += await attach.attach(session, ref.settings, job, created["id"], row, item.raw_data)
     if existing is not None:
         return "done", _duplicate(row, "copy count incremented"), created["id"]
     return "done", _imported(row), created["id"]
@@ -233,6 +237,9 @@ async def _bulk(
     ids = await books.create_many(session, job.library_id, job.created_by, bodies)
     made = [(book_id, row) for book_id, (_, row) in zip(ids, new, strict=True)]
     await extras.apply_many(session, job, made, ref.names)
+    for book_id, (item, row) in zip(ids, new, strict=True):
+        if attach.wanted(item.raw_data):
+            row.notes += await attach.attach(session, ref.settings, job, book_id, row, item.raw_data)
     return {item.id: ("done", _imported(row), book_id) for book_id, (item, row) in zip(ids, new, strict=True)}
 
 
@@ -261,7 +268,8 @@ async def run_import(ctx: JobContext) -> None:
                 await _follow_up(session, job)
                 job.status = "done"
                 return
-            ref = Lookups(await media_types.list_all(session), {g.id: g.name for g in await genres.list_all(session)})
+            known_genres = {g.id: g.name for g in await genres.list_all(session)}
+            ref = Lookups(ctx.settings, await media_types.list_all(session), known_genres)
             outcomes = await import_rows(session, job, chunk, ref)
             for item in chunk:
                 status, message, book_id = outcomes[item.id]

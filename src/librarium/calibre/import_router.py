@@ -1,0 +1,39 @@
+"""`POST /libraries/{id}/imports/calibre` (our addition): import a Calibre library folder into a library as an
+import job, shown by the import routes like a CSV import."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import anyio
+from fastapi import Request
+
+from librarium.auth.deps import Caller, Session, can
+from librarium.calibre import importer
+from librarium.db import unit
+from librarium.imports import service
+from librarium.imports.schemas import ImportJobRead
+from librarium.kit.routing import api_router, ok
+from librarium.kit.schema import Body, Envelope, Str
+
+router = api_router(tags=["imports"])
+
+
+class CalibreImport(Body):
+    path: Str = ""  # a Calibre library folder inside LIBRARIUM_STORAGE_ROOTS; empty: LIBRARIUM_CALIBRE_LIBRARY
+
+
+@router.post("/libraries/{library_id}/imports/calibre", status_code=201, response_model=Envelope[ImportJobRead])
+async def import_calibre_library(
+    library_id: uuid.UUID,
+    request: Request,
+    caller: Annotated[Caller, can("books:create")],
+    session: Session,
+    body: CalibreImport | None = None,
+) -> Any:
+    user_id = caller.id  # read before the session is set aside
+    folder = importer.library_path(request.app.state.settings, body.path if body else "")
+    async with unit.outside(session):  # reading a big metadata.db takes a while: no transaction meanwhile
+        rows, chosen = await anyio.to_thread.run_sync(importer.read, folder)
+    return ok(await service.create(session, library_id, user_id, rows, chosen))
