@@ -81,7 +81,8 @@ async def test_a_reader_browses_searches_and_downloads(shelf):
     home_path = root.entries[0].links[0].href
     _, home = await feed(api, home_path, auth)
     assert [e.title for e in home.entries] == [
-        "Recently added", "All books", "Authors", "Series", "Shelves", "Tags", "Currently reading"]  # fmt: skip
+        "Recently added", "All books", "Authors", "Series", "Shelves", "Tags", "Currently reading",
+        "Want to read"]  # fmt: skip
     assert links(home, "search")[0].type == "application/opensearchdescription+xml"
 
     _, everything = await feed(api, f"/opds/libraries/{library['id']}/all", auth)
@@ -134,6 +135,31 @@ async def test_a_reader_browses_searches_and_downloads(shelf):
     _, tagged = await feed(api, f"/opds/libraries/{library['id']}/tags", auth)
     _, sci_fi = await feed(api, tagged.entries[0].links[0].href, auth)
     assert tagged.entries[0].title == "sci-fi" and [e.title for e in sci_fi.entries] == ["Project Hail Mary"]
+
+
+async def test_reading_and_want_to_read_follow_the_readers_own_records(shelf):
+    api, owner, library, _, auth = shelf
+    lib = f"/libraries/{library['id']}"
+    books = (await api.get(f"{lib}/books?q=paper&per_page=5&sort=title", owner)).json()["data"]["items"]
+
+    async def mark(book, user, status):
+        edition = (await api.get(f"{lib}/books/{book['id']}/editions", owner)).json()["data"][0]
+        path = f"{lib}/books/{book['id']}/editions/{edition['id']}/my-interaction"
+        assert (await api.put(path, user, json={"read_status": status})).status_code == 200
+
+    await mark(books[0], owner, "unread")  # on the to-read list
+    await mark(books[1], owner, "reading")
+    await mark(books[2], owner, "read")
+    member = await api.user("member")
+    await api.add_member(library, owner, member, "library_viewer")
+    await mark(books[3], member, "unread")  # someone else's list
+    _, wanted = await feed(api, f"/opds/libraries/{library['id']}/wanted", auth)
+    assert [e.title for e in wanted.entries] == [books[0]["title"]]
+    _, reading = await feed(api, f"/opds/libraries/{library['id']}/reading", auth)
+    assert [e.title for e in reading.entries] == [books[1]["title"]]
+    theirs = basic("member", (await app_password(api, member))["password"])
+    _, wanted = await feed(api, f"/opds/libraries/{library['id']}/wanted", theirs)
+    assert [e.title for e in wanted.entries] == [books[3]["title"]]
 
 
 async def test_every_link_resolves(shelf):

@@ -45,8 +45,18 @@ def _has_files() -> Any:
     )
 
 
+def _marked(reader: uuid.UUID, statuses: list[str]) -> Any:
+    """The books the reader has a reading record of with one of these statuses (on any edition)."""
+    return (
+        select(BookEdition.book_id)
+        .join(UserBookInteraction, UserBookInteraction.book_edition_id == BookEdition.id)
+        .where(UserBookInteraction.user_id == reader, UserBookInteraction.read_status.in_(statuses))
+    )
+
+
 def book_ids(library_id: uuid.UUID, kind: str, key: uuid.UUID | None, reader: uuid.UUID) -> Any:
-    """The ids of one feed's books in its order: `recent`, `all` (by title), `author`, `series`, `reading`."""
+    """The ids of one feed's books in its order: `recent`, `all` (by title), `author`, `series`, `shelf`,
+    `tag`, `reading`, `wanted`."""
     stmt = select(Book.id).where(Book.library_id == library_id, _has_files())
     if kind == "recent":
         return stmt.order_by(Book.created_at.desc(), Book.id)
@@ -67,12 +77,12 @@ def book_ids(library_id: uuid.UUID, kind: str, key: uuid.UUID | None, reader: uu
         tagged = select(BookTag.book_id).where(BookTag.tag_id == key)
         return stmt.where(Book.id.in_(tagged)).order_by(Book.sort_key, Book.id)
     if kind == "reading":
-        mine = (
-            select(BookEdition.book_id)
-            .join(UserBookInteraction, UserBookInteraction.book_edition_id == BookEdition.id)
-            .where(UserBookInteraction.user_id == reader, UserBookInteraction.read_status == "reading")
+        return stmt.where(Book.id.in_(_marked(reader, ["reading"]))).order_by(Book.sort_key, Book.id)
+    if kind == "wanted":  # a record saying "unread" (a to-read shelf) and none of having started it
+        started = _marked(reader, ["reading", "read", "did_not_finish"])
+        return stmt.where(Book.id.in_(_marked(reader, ["unread"])), Book.id.not_in(started)).order_by(
+            Book.sort_key, Book.id
         )
-        return stmt.where(Book.id.in_(mine)).order_by(Book.sort_key, Book.id)
     return stmt.order_by(Book.sort_key, Book.id)
 
 

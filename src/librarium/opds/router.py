@@ -108,7 +108,7 @@ async def listing(
     await reader_can(session, reader, library_id)
     if kind in service.GROUPS:
         return _xml(atom.render(await service.people_feed(session, library_id, kind, page)), NAVIGATION)
-    if kind not in ("recent", "all", "reading"):
+    if kind not in ("recent", "all", "reading", "wanted"):
         raise NotFound("not found")
     return _xml(atom.render(await service.books_feed(session, library_id, kind, page, reader.id)), ACQUISITION)
 

@@ -1,6 +1,6 @@
 """The catalogue's feeds for one reader: a root navigation feed with the libraries they can read, and per
 library a navigation feed and paged acquisition feeds (recently added, all by title, by author, by series,
-currently reading, search). Acquisition feeds list the books that have a file (OPDS: every entry offers
+currently reading, want to read, search). Acquisition feeds list the books that have a file (OPDS: every entry offers
 one), each file with its media type and size; covers and thumbnails link to our own routes."""
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ FEEDS = (  # (path, title, what it lists)
     ("shelves", "Shelves", "The library's shelves"),
     ("tags", "Tags", "Books by tag"),
     ("reading", "Currently reading", "Books you are reading now"),
+    ("wanted", "Want to read", "Books on your to-read list"),
 )
 GROUPS = {"authors": "author", "series": "series", "shelves": "shelf", "tags": "tag"}  # list → one of them
 
