@@ -72,6 +72,10 @@ def serve(
             uvicorn.Config(calibre_app, host=calibre_host, port=calibre_port, log_level=level, lifespan="off")
         )
 
+    from librarium.logs import RedactSecrets
+
+    logging.getLogger("uvicorn.access").addFilter(RedactSecrets())  # configured by uvicorn.Config above
+
     async def run_all() -> None:
         await asyncio.gather(*(uvicorn.Server(config).serve() for config in configs))
 

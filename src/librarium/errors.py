@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from librarium.logs import redact
+
 log = logging.getLogger("librarium")
 
 
@@ -136,7 +138,7 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.exception("unhandled error on %s %s", request.method, redact(request.url.path), exc_info=exc)
     return error_response(500, "internal server error")
 
 

@@ -7,6 +7,8 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from librarium.logs import redact
+
 log = logging.getLogger("librarium.requests")
 
 _COMMON = [
@@ -89,5 +91,9 @@ class SlowRequestLog:
             elapsed = time.monotonic() - started
             if elapsed >= self.threshold:
                 log.warning(
-                    "slow request: %s %s -> %s in %.0f ms", scope["method"], scope["path"], status, elapsed * 1000
+                    "slow request: %s %s -> %s in %.0f ms",
+                    scope["method"],
+                    redact(scope["path"]),
+                    status,
+                    elapsed * 1000,
                 )

@@ -5,11 +5,13 @@ search, downloads with byte ranges and names, covers and thumbnails, and librari
 from __future__ import annotations
 
 import base64
+import logging
 from urllib.parse import urlsplit
 
 import feedparser
 import pytest
 
+from librarium.logs import RedactSecrets
 from tests.fixtures.media import epub, png
 
 NAV = "application/atom+xml;profile=opds-catalog;kind=navigation"
@@ -162,11 +164,10 @@ async def test_reading_and_want_to_read_follow_the_readers_own_records(shelf):
     assert [e.title for e in wanted.entries] == [books[3]["title"]]
 
 
-async def test_every_link_resolves(shelf):
-    """A crawler: every navigation, acquisition and image link of the catalogue answers 200 with its type."""
-    api, _, _, _, auth = shelf
+async def crawl(api, start, auth):
+    """Every path reachable from `start` by the catalogue's links (each answered 200)."""
     seen: set[str] = set()
-    todo = ["/opds"]
+    todo = [start]
     while todo:
         path = todo.pop()
         if path in seen:
@@ -185,7 +186,33 @@ async def test_every_link_resolves(shelf):
             if link.rel == "search":
                 continue
             todo.append(target.path + (f"?{target.query}" if target.query else ""))
-    assert len(seen) > 10
+    return seen
+
+
+async def test_every_link_resolves(shelf):
+    """A crawler: every navigation, acquisition and image link of the catalogue answers 200 with its type."""
+    api, _, _, _, auth = shelf
+    assert len(await crawl(api, "/opds", auth)) > 10
+
+
+async def test_the_app_password_in_the_path_for_readers_without_credentials(shelf):
+    api, owner, library, _, auth = shelf
+    secret = (await app_password(api, owner, "Old reader"))["password"]
+    base = f"/opds/t/{secret}"
+    seen = await crawl(api, base, {})  # no Authorization header anywhere: every link keeps the token
+    assert len(seen) > 10 and all(path.startswith(base + "/") or path == base for path in seen)
+    description = await api.client.get(f"{base}/libraries/{library['id']}/opensearch.xml")
+    assert f'template="{base}/libraries/{library["id"]}/search?q={{searchTerms}}"' in description.text
+    r = await api.client.get("/opds/t/lib_not-a-password")
+    assert r.status_code == 401
+    other = await api.user("other")
+    theirs = (await app_password(api, other))["password"]
+    r = await api.client.get(f"/opds/t/{theirs}/libraries/{library['id']}/all")
+    assert (r.status_code, r.json()) == (404, {"error": "library not found"})
+    assert (await api.get("/auth/me", headers={"Authorization": f"Bearer {secret}"})).status_code == 401
+    [old] = [p for p in (await api.get("/auth/me/app-passwords", owner)).json()["data"] if p["name"] == "Old reader"]
+    assert (await api.delete(f"/auth/me/app-passwords/{old['id']}", owner)).status_code == 204
+    assert (await api.client.get(base)).status_code == 401
 
 
 async def test_credentials(shelf):
@@ -236,3 +263,12 @@ async def test_app_passwords_are_listed_revoked_and_die_with_the_account(shelf):
     assert (await api.patch(f"/admin/users/{owner.id}", admin, json={"is_active": False})).status_code == 200
     assert (await api.client.get("/opds", headers=fresh)).status_code == 401
     assert (await api.get("/auth/me/app-passwords")).status_code == 401
+
+
+def test_an_app_password_in_a_path_never_reaches_the_logs():
+    path = "/opds/t/lib_s3cret-Value_x/libraries/1/all?page=2"
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d', ("10.0.0.1:5", "GET", path, "1.1", 200), None
+    )
+    RedactSecrets().filter(record)
+    assert record.getMessage() == '10.0.0.1:5 - "GET /opds/t/…/libraries/1/all?page=2 HTTP/1.1" 200'

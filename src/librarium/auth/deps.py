@@ -140,7 +140,13 @@ def _basic(request: Request) -> tuple[str, str]:
 
 
 async def app_password_account(
-    request: Request, session: AsyncSession, ctx: AuthContext, username: str, secret: str, *, kosync: bool = False
+    request: Request,
+    session: AsyncSession,
+    ctx: AuthContext,
+    username: str | None,
+    secret: str,
+    *,
+    kosync: bool = False,
 ) -> app_passwords.Account:
     """The account an app password (for kosync: its MD5) opens, for every reader route. Its last use is recorded
     at most every few minutes: in a write request's transaction, or for a read (whose transaction is rolled
@@ -161,7 +167,8 @@ async def app_password_account(
 
 
 async def get_reader(request: Request, session: Session, ctx: AuthCtx) -> Reader:
-    username, secret = _basic(request)
+    token = request.path_params.get("token")  # /opds/t/<app password>/…: no username, whoever it belongs to
+    username, secret = (None, str(token)) if token else _basic(request)
     try:
         return Reader(await app_password_account(request, session, ctx, username, secret))
     except Unauthorized as exc:

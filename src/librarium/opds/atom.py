@@ -61,8 +61,17 @@ def _time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _link(parent: ET.Element, link: Link) -> None:
-    element = ET.SubElement(parent, f"{{{ATOM}}}link", rel=link.rel, href=link.href, type=link.type)
+HOME = "/opds"
+
+
+def rebase(href: str, base: str) -> str:
+    """A catalogue path under another base (`/opds/t/<app password>` for readers that cannot send credentials)."""
+    return base + href[len(HOME) :] if base != HOME and (href == HOME or href.startswith(HOME + "/")) else href
+
+
+def _link(parent: ET.Element, link: Link, base: str) -> None:
+    href = rebase(link.href, base)
+    element = ET.SubElement(parent, f"{{{ATOM}}}link", rel=link.rel, href=href, type=link.type)
     if link.title:
         element.set("title", link.title)
     if link.length is not None:
@@ -80,7 +89,7 @@ def _document(root: ET.Element) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
-def render(feed: Feed) -> bytes:
+def render(feed: Feed, base: str = HOME) -> bytes:
     root = ET.Element(f"{{{ATOM}}}feed")
     _text(root, f"{{{ATOM}}}id", feed.id)
     _text(root, f"{{{ATOM}}}title", feed.title)
@@ -88,7 +97,7 @@ def render(feed: Feed) -> bytes:
     author = ET.SubElement(root, f"{{{ATOM}}}author")
     _text(author, f"{{{ATOM}}}name", "Librarium")
     for link in feed.links:
-        _link(root, link)
+        _link(root, link, base)
     if feed.total is not None:
         _text(root, f"{{{OPENSEARCH}}}totalResults", str(feed.total))
         _text(root, f"{{{OPENSEARCH}}}itemsPerPage", str(feed.per_page or 0))
@@ -108,7 +117,7 @@ def render(feed: Feed) -> bytes:
         if entry.content:
             _text(element, f"{{{ATOM}}}content", entry.content, type="text")
         for link in entry.links:
-            _link(element, link)
+            _link(element, link, base)
     return _document(root)
 
 

@@ -19,7 +19,8 @@ from librarium.libraries import service as libraries
 from librarium.opds import atom, service
 from librarium.opds.atom import ACQUISITION, NAVIGATION
 
-router = api_router(prefix="/opds", tags=["opds"], include_in_schema=False)
+# included twice by app.py: under /opds (HTTP Basic) and under /opds/t/{token} (the app password in the path)
+router = api_router(tags=["opds"], include_in_schema=False)
 LIB = "/libraries/{library_id}"
 Page = Query(1, ge=1, le=1_000_000)
 
@@ -29,34 +30,45 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _base(request: Request) -> str:
+    """Where this catalogue is: /opds, or /opds/t/<app password> for a reader that got here that way (its links
+    stay there)."""
+    token = request.path_params.get("token")
+    return f"{atom.HOME}/t/{token}" if token else atom.HOME
+
+
 def _xml(body: bytes, kind: str) -> Response:
     return Response(body, media_type=kind, headers={"Cache-Control": "private, no-cache"})
 
 
+def _feed(request: Request, feed: atom.Feed, kind: str) -> Response:
+    return _xml(atom.render(feed, _base(request)), kind)
+
+
 @router.get("")
-async def root(reader: CurrentReader, session: Session) -> Response:
-    return _xml(atom.render(await service.root(session, reader.id, reader.is_admin)), NAVIGATION)
+async def root(request: Request, reader: CurrentReader, session: Session) -> Response:
+    return _feed(request, await service.root(session, reader.id, reader.is_admin), NAVIGATION)
 
 
 @router.get(LIB)
-async def library(library_id: uuid.UUID, reader: CurrentReader, session: Session) -> Response:
+async def library(library_id: uuid.UUID, request: Request, reader: CurrentReader, session: Session) -> Response:
     await reader_can(session, reader, library_id)
-    return _xml(atom.render(await service.library(session, library_id)), NAVIGATION)
+    return _feed(request, await service.library(session, library_id), NAVIGATION)
 
 
 @router.get(LIB + "/opensearch.xml")
-async def opensearch(library_id: uuid.UUID, reader: CurrentReader, session: Session) -> Response:
+async def opensearch(library_id: uuid.UUID, request: Request, reader: CurrentReader, session: Session) -> Response:
     await reader_can(session, reader, library_id)
     lib = await libraries.get(session, library_id)
-    return _xml(service.opensearch(lib.name, library_id), atom.SEARCH_TYPE)
+    return _xml(service.opensearch(lib.name, library_id, _base(request)), atom.SEARCH_TYPE)
 
 
 @router.get(LIB + "/search")
 async def search(
-    library_id: uuid.UUID, reader: CurrentReader, session: Session, q: str = "", page: int = Page
+    library_id: uuid.UUID, request: Request, reader: CurrentReader, session: Session, q: str = "", page: int = Page
 ) -> Response:
     await reader_can(session, reader, library_id)
-    return _xml(atom.render(await service.search(session, library_id, q, page, reader.id)), ACQUISITION)
+    return _feed(request, await service.search(session, library_id, q, page, reader.id), ACQUISITION)
 
 
 @router.get(LIB + "/files/{file_id}")
@@ -103,22 +115,23 @@ async def cover_thumbnail(
 # the generic feed paths last: /files/… and /books/… above are tried first
 @router.get(LIB + "/{kind}")
 async def listing(
-    library_id: uuid.UUID, kind: str, reader: CurrentReader, session: Session, page: int = Page
+    library_id: uuid.UUID, kind: str, request: Request, reader: CurrentReader, session: Session, page: int = Page
 ) -> Response:
     await reader_can(session, reader, library_id)
     if kind in service.GROUPS:
-        return _xml(atom.render(await service.people_feed(session, library_id, kind, page)), NAVIGATION)
+        return _feed(request, await service.people_feed(session, library_id, kind, page), NAVIGATION)
     if kind not in ("recent", "all", "reading", "wanted"):
         raise NotFound("not found")
-    return _xml(atom.render(await service.books_feed(session, library_id, kind, page, reader.id)), ACQUISITION)
+    return _feed(request, await service.books_feed(session, library_id, kind, page, reader.id), ACQUISITION)
 
 
 @router.get(LIB + "/{kind}/{key}")
 async def one_of(
-    library_id: uuid.UUID, kind: str, key: uuid.UUID, reader: CurrentReader, session: Session, page: int = Page
-) -> Response:
+    library_id: uuid.UUID, kind: str, key: uuid.UUID, request: Request, reader: CurrentReader, session: Session,
+    page: int = Page,
+) -> Response:  # fmt: skip
     await reader_can(session, reader, library_id)
     if kind not in service.GROUPS:
         raise NotFound("not found")
     feed = await service.books_feed(session, library_id, service.GROUPS[kind], page, reader.id, key)
-    return _xml(atom.render(feed), ACQUISITION)
+    return _feed(request, feed, ACQUISITION)

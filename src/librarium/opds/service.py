@@ -20,7 +20,7 @@ from librarium.opds import atom
 from librarium.opds import repository as repo
 from librarium.opds.atom import ACQUISITION, NAVIGATION, Entry, Feed, Link
 
-ROOT = "/opds"
+ROOT = atom.HOME
 PER_PAGE = 50
 FEEDS = (  # (path, title, what it lists)
     ("recent", "Recently added", "The newest books first"),
@@ -184,8 +184,8 @@ async def search(session: AsyncSession, library_id: uuid.UUID, terms: str, page:
     )  # fmt: skip
 
 
-def opensearch(library_name: str, library_id: uuid.UUID) -> bytes:
-    return atom.opensearch(library_name, lib_path(library_id, "search") + "?q={searchTerms}")
+def opensearch(library_name: str, library_id: uuid.UUID, base: str) -> bytes:
+    return atom.opensearch(library_name, atom.rebase(lib_path(library_id, "search"), base) + "?q={searchTerms}")
 
 
 async def download(session: AsyncSession, library_id: uuid.UUID, file_id: uuid.UUID) -> tuple[Any, Any]:
