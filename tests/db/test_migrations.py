@@ -56,3 +56,24 @@ def test_up_down_up(backend, tmp_path):
         assert asyncio.run(_tables(url)) <= {"alembic_version"}
         migrate.upgrade(url)
         assert asyncio.run(_count(url, "role_permissions")) > 100
+
+
+def test_0015_gives_existing_files_their_koreader_name_id(tmp_path):
+    """Files stored before 0015 get the MD5 of their name (KOReader's "file name" document id)."""
+    import hashlib
+    import sqlite3
+    import uuid
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate.upgrade(url, "0014")
+    db = sqlite3.connect(tmp_path / "old.db")  # foreign keys off: a lone file row is enough here
+    file_id = uuid.uuid4().hex
+    db.execute(
+        "INSERT INTO edition_files (id, edition_id, file_format, file_name, file_path, display_order, owned, "
+        "created_at) VALUES (?, ?, 'epub', 'Dune.epub', 'Dune.epub', 0, 0, '2026-01-01 00:00:00')",
+        (file_id, uuid.uuid4().hex),
+    )
+    db.commit()
+    migrate.upgrade(url)
+    (found,) = db.execute("SELECT koreader_name_digest FROM edition_files").fetchone()
+    assert found == hashlib.md5(b"Dune.epub").hexdigest()  # noqa: S324 (KOReader's id)

@@ -141,3 +141,24 @@ async def test_a_file_stored_before_ids_were_kept_gets_one_on_its_first_download
     assert (await api.client.put("/kosync/syncs/progress", headers=auth, json=body)).status_code == 200
     record = (await api.get(f"{lib}/editions/{edition['id']}/my-interaction", owner)).json()["data"]
     assert record["read_status"] == "reading"
+
+
+async def test_koreaders_file_name_ids_match_a_file_by_its_name(reader):
+    """KOReader's other matching method names a document by the MD5 of its file name (a copy keeps the name)."""
+    api, owner, auth = reader
+    library = await api.library(owner)
+    book = await api.book(library, owner, "Jonathan Strange", edition={"format": "ebook"})
+    lib = f"/libraries/{library['id']}/books/{book['id']}"
+    edition = (await api.get(f"{lib}/editions", owner)).json()["data"][0]
+    upload = ("Jonathan Strange.epub", epub(), "application/epub+zip")
+    r = await api.post(f"{lib}/editions/{edition['id']}/files", owner, files={"file": upload})
+    name = r.json()["data"]["file_name"]
+    body = {"document": md5(name), "progress": "/body/p[9]", "percentage": 0.4, "device": "Kindle (KOReader)"}
+    assert (await api.client.put("/kosync/syncs/progress", headers=auth, json=body)).status_code == 200
+    record = (await api.get(f"{lib}/editions/{edition['id']}/my-interaction", owner)).json()["data"]
+    assert (record["read_status"], record["progress"]["percentage"]) == ("reading", 0.4)
+    body["document"] = md5("some other name.epub")  # matches nothing: kept, moves no record
+    body["percentage"] = 0.9
+    assert (await api.client.put("/kosync/syncs/progress", headers=auth, json=body)).status_code == 200
+    record = (await api.get(f"{lib}/editions/{edition['id']}/my-interaction", owner)).json()["data"]
+    assert record["progress"]["percentage"] == 0.4

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,6 +20,15 @@ class StorageLocation(IdMixin, TimestampMixin, Base):
     root_path: Mapped[str] = mapped_column(String(1024))
     media_format: Mapped[str] = mapped_column(String(32))
     path_template: Mapped[str] = mapped_column(String(512), default="{title}")
+
+
+def name_digest(file_name: str) -> str:
+    """KOReader's other document id (its "file name" matching): the MD5 of the file's name."""
+    return hashlib.md5(file_name.encode(), usedforsecurity=False).hexdigest()
+
+
+def _name_digest_default(context: Any) -> str:
+    return name_digest(str(context.get_current_parameters().get("file_name") or ""))
 
 
 class EditionFile(IdMixin, CreatedMixin, Base):
@@ -36,3 +47,5 @@ class EditionFile(IdMixin, CreatedMixin, Base):
     owned: Mapped[bool] = mapped_column(default=False)
     # KOReader's document id of the file (files/kosync_digest.py), to match reading progress to the file
     koreader_digest: Mapped[str | None] = mapped_column(String(32), index=True)
+    # and the MD5 of its name, KOReader's id in "file name" mode (a copy of the file keeps its name on the device)
+    koreader_name_digest: Mapped[str | None] = mapped_column(String(32), index=True, default=_name_digest_default)
