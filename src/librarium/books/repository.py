@@ -23,6 +23,7 @@ from sqlalchemy import (
     null,
     select,
     text,
+    true,
     type_coerce,
     union_all,
     update,
@@ -43,7 +44,6 @@ from librarium.models import (
     BookTag,
     Contributor,
     CoverImage,
-    EditionFile,
     Genre,
     MediaType,
     Series,
@@ -77,13 +77,8 @@ async def media_type_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
 
 
 def has_files() -> Any:
-    """The book has an edition with at least one file."""
-    return (
-        select(EditionFile.id)
-        .join(BookEdition, BookEdition.id == EditionFile.edition_id)
-        .where(BookEdition.book_id == Book.id)
-        .exists()
-    )
+    """The book has an edition with at least one file (the kept-up flag: no lookup per book)."""
+    return Book.has_files == true()
 
 
 def order_by(sort: str, descending: bool) -> list[Any]:

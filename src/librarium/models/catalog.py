@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from librarium.db.base import Base, CreatedMixin, IdMixin, JSONType, TimestampMixin
@@ -49,6 +49,8 @@ class Book(IdMixin, TimestampMixin, Base):
         Index("ix_books_library_sort_title", "library_id", "sort_title"),
         Index("ix_books_library_created", "library_id", "created_at"),
         Index("ix_books_library_updated", "library_id", "updated_at"),
+        Index("ix_books_library_files_sort", "library_id", "has_files", "sort_key", "id"),
+        Index("ix_books_library_files_created", "library_id", "has_files", "created_at"),
     )
 
     library_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("libraries.id", ondelete="CASCADE"))
@@ -63,6 +65,9 @@ class Book(IdMixin, TimestampMixin, Base):
     sort_key: Mapped[str] = mapped_column(String(1024), default="")
     # Lower-case text searched by `q`: title, subtitle, contributor names, description.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Whether an edition of the book has a file — kept by database triggers (migration 0016) on every file and
+    # edition insert or delete, whatever makes it: the catalogue lists such books without a join per book.
+    has_files: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class BookContributor(Base):
