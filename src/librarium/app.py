@@ -135,9 +135,10 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
     for router in routers:
         api.include_router(router)
     app.include_router(api)
-    app.include_router(opds_router, prefix="/opds")  # for reading apps (app passwords, not Bearer tokens)
-    # the weaker form, for readers that cannot send credentials: the app password in the path
-    app.include_router(opds_router, prefix="/opds/t/{token}")
+    # the catalogue for reading apps (app passwords, not Bearer tokens): OPDS 1.2 and, under /v2, OPDS 2.0; and the
+    # weaker form for readers that cannot send credentials, the app password in the path
+    for prefix in ("/opds/v2", "/opds/t/{token}/v2", "/opds", "/opds/t/{token}"):
+        app.include_router(opds_router, prefix=prefix)
     app.include_router(kosync_router)  # /kosync, KOReader progress sync (app passwords)
     app.add_exception_handler(KosyncError, kosync_error)
     _mount_docs(app)

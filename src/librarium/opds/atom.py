@@ -43,6 +43,8 @@ class Entry:
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     dc: dict[str, str] = field(default_factory=dict)  # language, publisher, issued, identifier
+    description: str = ""  # for OPDS 2 (Atom's `content` carries the series lines and the description)
+    series: list[tuple[str, float]] = field(default_factory=list)
 
 
 @dataclass

@@ -16,10 +16,11 @@ from librarium.files.serve import file_response
 from librarium.files.thumbnails import thumbnail
 from librarium.kit.routing import api_router
 from librarium.libraries import service as libraries
-from librarium.opds import atom, service
+from librarium.opds import atom, opds2, service
 from librarium.opds.atom import ACQUISITION, NAVIGATION
 
-# included twice by app.py: under /opds (HTTP Basic) and under /opds/t/{token} (the app password in the path)
+# included four times by app.py: /opds (OPDS 1.2, HTTP Basic), /opds/t/{token} (the app password in the path),
+# and the same two with /v2 (OPDS 2.0)
 router = api_router(tags=["opds"], include_in_schema=False)
 LIB = "/libraries/{library_id}"
 Page = Query(1, ge=1, le=1_000_000)
@@ -30,11 +31,21 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _base(request: Request) -> str:
-    """Where this catalogue is: /opds, or /opds/t/<app password> for a reader that got here that way (its links
-    stay there)."""
+def _mount(request: Request) -> str:
+    """/opds, or /opds/t/<app password> for a reader that got here that way (its links stay there)."""
     token = request.path_params.get("token")
     return f"{atom.HOME}/t/{token}" if token else atom.HOME
+
+
+def _v2(request: Request) -> bool:
+    """Whether the request came through the OPDS 2.0 (JSON) mount of this router (<mount>/v2/…)."""
+    rest = request.url.path[len(_mount(request)) :]
+    return rest == "/v2" or rest.startswith("/v2/")
+
+
+def _base(request: Request) -> str:
+    """Where this catalogue is: the mount, with /v2 for OPDS 2.0."""
+    return _mount(request) + ("/v2" if _v2(request) else "")
 
 
 def _xml(body: bytes, kind: str) -> Response:
@@ -42,6 +53,9 @@ def _xml(body: bytes, kind: str) -> Response:
 
 
 def _feed(request: Request, feed: atom.Feed, kind: str) -> Response:
+    if _v2(request):
+        origin = str(request.base_url).rstrip("/")  # (uvicorn honours X-Forwarded-Proto/For behind a proxy)
+        return _xml(opds2.render(feed, origin + _base(request), navigation=kind == NAVIGATION), opds2.FEED)
     return _xml(atom.render(feed, _base(request)), kind)
 
 

@@ -119,7 +119,8 @@ def _book_entry(book: dict[str, Any], files: list[Any]) -> Entry:
     title = book["title"] + (f": {book['subtitle']}" if book.get("subtitle") else "")
     content = "\n".join([*(f"Series: {s}" for s in series), book.get("description") or ""]).strip()
     return Entry(f"urn:uuid:{book_id}", title, book["updated_at"], links, content, authors,
-                 [g["name"] for g in book.get("genres", [])], dc)  # fmt: skip
+                 [g["name"] for g in book.get("genres", [])], dc, book.get("description") or "",
+                 [(s["series_name"], float(s["position"])) for s in book.get("series", [])])  # fmt: skip
 
 
 async def _acquisition(
