@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 
 from librarium.auth import service as auth
+from librarium.calibre import opds as calibre_opds
 from librarium.calibre.api import CalibreError, create_calibre_app
 from librarium.calibre.engines import CalibredbEngine, Engine, NativeEngine
 from librarium.calibre.library import Library
@@ -57,6 +58,9 @@ def mount_calibre(app: FastAPI, settings: Settings) -> None:
         if not user.is_instance_admin:
             raise CalibreError(403, "instance admin access required")
 
+    reader = engine if isinstance(engine, NativeEngine) else NativeEngine(library)  # the catalogue reads natively
+    for prefix in calibre_opds.MOUNTS:
+        app.include_router(calibre_opds.router(reader, settings), prefix=prefix)
     calibre_app = create_calibre_app(engine, authorize)
     app.mount("/calibre", calibre_app)
     app.state.calibre_app = calibre_app  # also served at the root of LIBRARIUM_CALIBRE_LISTEN, if set

@@ -16,7 +16,7 @@ from librarium.files.serve import file_response
 from librarium.files.thumbnails import thumbnail
 from librarium.kit.routing import api_router
 from librarium.libraries import service as libraries
-from librarium.opds import atom, opds2, service
+from librarium.opds import atom, respond, service
 from librarium.opds.atom import ACQUISITION, NAVIGATION
 
 # included four times by app.py: /opds (OPDS 1.2, HTTP Basic), /opds/t/{token} (the app password in the path),
@@ -31,50 +31,22 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _mount(request: Request) -> str:
-    """/opds, or /opds/t/<app password> for a reader that got here that way (its links stay there)."""
-    token = request.path_params.get("token")
-    return f"{atom.HOME}/t/{token}" if token else atom.HOME
-
-
-def _v2(request: Request) -> bool:
-    """Whether the request came through the OPDS 2.0 (JSON) mount of this router (<mount>/v2/…)."""
-    rest = request.url.path[len(_mount(request)) :]
-    return rest == "/v2" or rest.startswith("/v2/")
-
-
-def _base(request: Request) -> str:
-    """Where this catalogue is: the mount, with /v2 for OPDS 2.0."""
-    return _mount(request) + ("/v2" if _v2(request) else "")
-
-
-def _xml(body: bytes, kind: str) -> Response:
-    return Response(body, media_type=kind, headers={"Cache-Control": "private, no-cache"})
-
-
-def _feed(request: Request, feed: atom.Feed, kind: str) -> Response:
-    if _v2(request):
-        origin = str(request.base_url).rstrip("/")  # (uvicorn honours X-Forwarded-Proto/For behind a proxy)
-        return _xml(opds2.render(feed, origin + _base(request), navigation=kind == NAVIGATION), opds2.FEED)
-    return _xml(atom.render(feed, _base(request)), kind)
-
-
 @router.get("")
 async def root(request: Request, reader: CurrentReader, session: Session) -> Response:
-    return _feed(request, await service.root(session, reader.id, reader.is_admin), NAVIGATION)
+    return respond.feed(request, await service.root(session, reader.id, reader.is_admin), NAVIGATION)
 
 
 @router.get(LIB)
 async def library(library_id: uuid.UUID, request: Request, reader: CurrentReader, session: Session) -> Response:
     await reader_can(session, reader, library_id)
-    return _feed(request, await service.library(session, library_id), NAVIGATION)
+    return respond.feed(request, await service.library(session, library_id), NAVIGATION)
 
 
 @router.get(LIB + "/opensearch.xml")
 async def opensearch(library_id: uuid.UUID, request: Request, reader: CurrentReader, session: Session) -> Response:
     await reader_can(session, reader, library_id)
     lib = await libraries.get(session, library_id)
-    return _xml(service.opensearch(lib.name, library_id, _base(request)), atom.SEARCH_TYPE)
+    return respond.xml(service.opensearch(lib.name, library_id, respond.base(request)), atom.SEARCH_TYPE)
 
 
 @router.get(LIB + "/search")
@@ -82,7 +54,7 @@ async def search(
     library_id: uuid.UUID, request: Request, reader: CurrentReader, session: Session, q: str = "", page: int = Page
 ) -> Response:
     await reader_can(session, reader, library_id)
-    return _feed(request, await service.search(session, library_id, q, page, reader.id), ACQUISITION)
+    return respond.feed(request, await service.search(session, library_id, q, page, reader.id), ACQUISITION)
 
 
 @router.get(LIB + "/files/{file_id}")
@@ -133,10 +105,10 @@ async def listing(
 ) -> Response:
     await reader_can(session, reader, library_id)
     if kind in service.GROUPS:
-        return _feed(request, await service.people_feed(session, library_id, kind, page), NAVIGATION)
+        return respond.feed(request, await service.people_feed(session, library_id, kind, page), NAVIGATION)
     if kind not in ("recent", "all", "reading", "wanted"):
         raise NotFound("not found")
-    return _feed(request, await service.books_feed(session, library_id, kind, page, reader.id), ACQUISITION)
+    return respond.feed(request, await service.books_feed(session, library_id, kind, page, reader.id), ACQUISITION)
 
 
 @router.get(LIB + "/{kind}/{key}")
@@ -148,4 +120,4 @@ async def one_of(
     if kind not in service.GROUPS:
         raise NotFound("not found")
     feed = await service.books_feed(session, library_id, service.GROUPS[kind], page, reader.id, key)
-    return _feed(request, feed, ACQUISITION)
+    return respond.feed(request, feed, ACQUISITION)

@@ -83,7 +83,7 @@ async def library(session: AsyncSession, library_id: uuid.UUID) -> Feed:
     return Feed(f"urn:librarium:library:{library_id}", lib.name, links, entries)
 
 
-def _pages(base: str, page: int, more: bool, kind: str, query: dict[str, str] | None = None) -> list[Link]:
+def page_links(base: str, page: int, more: bool, kind: str, query: dict[str, str] | None = None) -> list[Link]:
     def href(n: int) -> str:
         return base + "?" + urlencode({**(query or {}), "page": n})
 
@@ -130,7 +130,7 @@ async def _acquisition(
     shaped = await books.books_of(session, ids, reader)
     files = await repo.files_of(session, ids)
     entries = [_book_entry(book, files.get(book["id"], [])) for book in shaped]
-    links = [*_pages(base, page, more, ACQUISITION, query), Link("up", lib_path(library_id), NAVIGATION),
+    links = [*page_links(base, page, more, ACQUISITION, query), Link("up", lib_path(library_id), NAVIGATION),
              *_start(library_id)]  # fmt: skip
     return Feed(feed_id, title, links, entries, total=total, per_page=PER_PAGE, start=(page - 1) * PER_PAGE + 1)
 
@@ -167,8 +167,8 @@ async def people_feed(session: AsyncSession, library_id: uuid.UUID, kind: str, p
         )  # fmt: skip
         for row_id, name, count in rows
     ]
-    links = [*_pages(lib_path(library_id, kind), page, more, NAVIGATION), Link("up", lib_path(library_id), NAVIGATION),
-             *_start(library_id)]  # fmt: skip
+    links = [*page_links(lib_path(library_id, kind), page, more, NAVIGATION),
+             Link("up", lib_path(library_id), NAVIGATION), *_start(library_id)]  # fmt: skip
     title = next(t for name, t, _ in FEEDS if name == kind)
     return Feed(f"urn:librarium:library:{library_id}:{kind}", title, links, entries)
 
