@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -219,16 +220,18 @@ def _run_import(source: Any, library: str, user: str | None, dry_run: bool) -> N
         finally:
             await engine.dispose()
 
+    started = time.monotonic()
     try:
         counts = asyncio.run(go())
     except AppError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
+    elapsed, rows = time.monotonic() - started, sum(counts.values())
     verb = "would be" if dry_run else "were"
     typer.echo(f"{'row outcome':<12} count")
     for name in ("imported", "skipped", "failed"):
         typer.echo(f"{name:<12} {counts.get(name, 0)}")
-    typer.echo(f"({sum(counts.values())} rows {verb} handled)")
+    typer.echo(f"({rows} rows {verb} handled in {elapsed:.1f} s, {rows / max(elapsed, 1e-6):,.0f} rows/s)")
 
 
 def main() -> None:

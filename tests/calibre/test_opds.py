@@ -5,6 +5,7 @@ covers and thumbnails; the Calibre API's access rule (an instance admin's app pa
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import feedparser
@@ -43,6 +44,10 @@ async def atom(api, path, auth):
     return parsed
 
 
+def content_of(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
 def titles(parsed):
     return [e.title for e in parsed.entries]
 
@@ -78,7 +83,7 @@ async def test_the_calibre_catalogue(api, calibre_library):
     r = await api.client.get(acquire["application/epub+zip"], headers=auth)
     record = next(b for b in ref.listing(calibre_library) if b["title"] == "Stormy Night")
     epub = next(f for f in record["formats"] if f.endswith(".epub"))
-    assert r.status_code == 200 and r.content == open(epub, "rb").read()
+    assert r.status_code == 200 and r.content == content_of(epub)
     assert 'filename="Stormy Night - Edward Bulwer-Lytton.epub"' in r.headers["content-disposition"]
     images = {link.rel: link.href for link in storm.links if "image" in link.rel}
     thumb = await api.client.get(images["http://opds-spec.org/image/thumbnail"], headers=auth)

@@ -196,3 +196,12 @@ async def test_scoping_cancel_and_delete(home, tmp_path, database_url):
     assert (await api.delete("/imports", owner)).status_code == 204
     assert (await api.get(f"/libraries/{library['id']}/imports", owner)).json() == {"data": []}
     assert (await api.get("/imports/nope/cancel", owner)).status_code in (404, 405)
+
+
+def test_the_command_lines_progress_bar():
+    from librarium.imports.command import progress_line
+
+    assert progress_line(4_200, 10_000, 4.0) == (
+        "  [##########··············]  42%  4,200/10,000 rows  1,050 rows/s  about 6 s left")  # fmt: skip
+    assert progress_line(0, 10, 0.0).startswith("  [························]   0%  0/10 rows  0 rows/s")
+    assert progress_line(10, 10, 2.0).endswith("100%  10/10 rows  5 rows/s  finishing")

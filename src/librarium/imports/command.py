@@ -78,9 +78,17 @@ async def _progress(db: Database, job_id: uuid.UUID, echo: Echo) -> None:
         if job is None:
             return
         done = job.processed_rows + job.skipped_rows + job.failed_rows
-        rate = done / max(time.monotonic() - started, 1e-6)
-        eta = (job.total_rows - done) / rate if rate else 0.0
-        echo(f"  {done}/{job.total_rows} rows, {rate:.0f} rows/s, about {eta:.0f} s left")
+        echo(progress_line(done, job.total_rows, time.monotonic() - started))
+
+
+def progress_line(done: int, total: int, elapsed: float, width: int = 24) -> str:
+    """`[##########··············]  42%  4,200/10,000 rows  1,050 rows/s  about 6 s left`"""
+    share = done / total if total else 1.0
+    filled = round(share * width)
+    rate = done / elapsed if elapsed > 0 else 0.0
+    left = f"about {(total - done) / rate:,.0f} s left" if rate and done < total else "finishing"
+    bar = "#" * filled + "·" * (width - filled)
+    return f"  [{bar}] {share:4.0%}  {done:,}/{total:,} rows  {rate:,.0f} rows/s  {left}"
 
 
 async def _dry_run(
