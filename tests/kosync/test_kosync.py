@@ -91,14 +91,21 @@ def test_the_document_id_is_koreaders_partial_md5(tmp_path):
     assert koreader_digest(path) == expected.hexdigest()
 
 
-async def test_progress_on_a_file_of_the_library_moves_the_reading_record(reader):
-    api, owner, auth = reader
+async def ebook_with_file(api, owner, title, file_name):
+    """(library, book path, edition, the upload's answer): an ebook with one uploaded EPUB."""
     library = await api.library(owner)
-    book = await api.book(library, owner, "Piranesi", edition={"format": "ebook"})
+    book = await api.book(library, owner, title, edition={"format": "ebook"})
     lib = f"/libraries/{library['id']}/books/{book['id']}"
     edition = (await api.get(f"{lib}/editions", owner)).json()["data"][0]
-    r = await api.post(f"{lib}/editions/{edition['id']}/files", owner, files={"file": ("p.epub", epub(), "x")})
-    assert r.status_code == 201
+    upload = (file_name, epub(), "application/epub+zip")
+    r = await api.post(f"{lib}/editions/{edition['id']}/files", owner, files={"file": upload})
+    assert r.status_code == 201, r.text
+    return library, lib, edition, r
+
+
+async def test_progress_on_a_file_of_the_library_moves_the_reading_record(reader):
+    api, owner, auth = reader
+    _, lib, edition, r = await ebook_with_file(api, owner, "Piranesi", "p.epub")
     path = api.app.state.settings.data_dir / "media" / "ebooks" / r.json()["data"]["file_path"]
     document = koreader_digest(path)
     body = {"document": document, "progress": "/body/p[3]", "percentage": 0.25, "device": "Kobo Libra"}
@@ -124,11 +131,7 @@ async def test_a_file_stored_before_ids_were_kept_gets_one_on_its_first_download
     from librarium.models import EditionFile
 
     api, owner, auth = reader
-    library = await api.library(owner)
-    book = await api.book(library, owner, "Old File", edition={"format": "ebook"})
-    lib = f"/libraries/{library['id']}/books/{book['id']}"
-    edition = (await api.get(f"{lib}/editions", owner)).json()["data"][0]
-    r = await api.post(f"{lib}/editions/{edition['id']}/files", owner, files={"file": ("o.epub", epub(), "x")})
+    library, lib, edition, r = await ebook_with_file(api, owner, "Old File", "o.epub")
     file_id = r.json()["data"]["id"]
     async with api.app.state.db.unit_of_work() as session:
         await session.execute(update(EditionFile).values(koreader_digest=None))
@@ -146,12 +149,7 @@ async def test_a_file_stored_before_ids_were_kept_gets_one_on_its_first_download
 async def test_koreaders_file_name_ids_match_a_file_by_its_name(reader):
     """KOReader's other matching method names a document by the MD5 of its file name (a copy keeps the name)."""
     api, owner, auth = reader
-    library = await api.library(owner)
-    book = await api.book(library, owner, "Jonathan Strange", edition={"format": "ebook"})
-    lib = f"/libraries/{library['id']}/books/{book['id']}"
-    edition = (await api.get(f"{lib}/editions", owner)).json()["data"][0]
-    upload = ("Jonathan Strange.epub", epub(), "application/epub+zip")
-    r = await api.post(f"{lib}/editions/{edition['id']}/files", owner, files={"file": upload})
+    _, lib, edition, r = await ebook_with_file(api, owner, "Jonathan Strange", "Jonathan Strange.epub")
     name = r.json()["data"]["file_name"]
     body = {"document": md5(name), "progress": "/body/p[9]", "percentage": 0.4, "device": "Kindle (KOReader)"}
     assert (await api.client.put("/kosync/syncs/progress", headers=auth, json=body)).status_code == 200

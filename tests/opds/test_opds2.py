@@ -5,11 +5,11 @@ catalogue, paging, templated search, a crawler following every link, and the app
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 from webpub_manifest_parser.opds2 import OPDS2FeedParserFactory
 
 from tests.fixtures.media import epub
+from tests.fixtures.opds import crawl, opds2_links
 from tests.opds.test_catalogue import shelf  # noqa: F401 (the fixture)
 
 FEED = "application/opds+json"
@@ -70,27 +70,7 @@ async def test_every_opds2_link_resolves_also_with_the_password_in_the_path(shel
     api, owner, library, _, auth = shelf
     secret = (await api.post("/auth/me/app-passwords", owner, json={"name": "json"})).json()["data"]["password"]
     for start, headers in (("/opds/v2", auth), (f"/opds/t/{secret}/v2", {})):
-        seen: set[str] = set()
-        todo = [start]
-        while todo:
-            path = todo.pop()
-            if path in seen:
-                continue
-            seen.add(path)
-            r = await api.client.get(path, headers=headers)
-            assert r.status_code == 200, (path, r.text)
-            if not r.headers["content-type"].startswith(FEED):
-                continue
-            document = await read(api, path, headers)
-            hrefs = [x["href"] for x in document["links"] if not x.get("templated")]
-            hrefs += [n["href"] for n in document.get("navigation", [])]
-            for publication in document.get("publications", []):
-                hrefs += [x["href"] for x in publication["links"]] + [i["href"] for i in publication["images"]]
-            for href in hrefs:
-                target = urlsplit(href)
-                assert target.path.startswith(start), href  # every link stays in this catalogue
-                todo.append(target.path + (f"?{target.query}" if target.query else ""))
-        assert len(seen) > 10
+        assert len(await crawl(api, start, headers, opds2_links)) > 10
 
 
 async def test_opds2_keeps_other_libraries_out(shelf):  # noqa: F811
