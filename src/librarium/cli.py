@@ -176,6 +176,13 @@ def import_csv(
             "Libib, plain headers)"
         ),
     ] = "",  # fmt: skip
+    preset: Annotated[
+        str,
+        typer.Option(
+            help="The export's layout: goodreads, storygraph, librarything, libib or generic "
+            "(default: recognised from the header)"
+        ),
+    ] = "",  # fmt: skip
     enrich: Annotated[bool, typer.Option("--enrich", help="Look up metadata and covers afterwards")] = False,
     keep_duplicates: Annotated[bool, typer.Option(help="Add another copy for an ISBN already there")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would happen; write nothing")] = False,
@@ -183,7 +190,7 @@ def import_csv(
     """Import a spreadsheet export (as the web client's Import does), with progress and a summary."""
     from librarium.imports.command import csv_reader
 
-    fields = {"mapping": mapping, "skip_duplicates": "false" if keep_duplicates else "true",
+    fields = {"mapping": mapping, "preset": preset, "skip_duplicates": "false" if keep_duplicates else "true",
               "enrich_metadata": str(enrich).lower(), "enrich_covers": str(enrich).lower()}  # fmt: skip
     _run_import(csv_reader(file, fields), library, user, dry_run)
 

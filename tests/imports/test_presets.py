@@ -47,8 +47,9 @@ async def home(api):
     return api, owner, await api.library(owner)
 
 
-async def imported(api, owner, library, text, tmp_path, database_url, name="export.csv"):
-    r = await api.post(f"/libraries/{library['id']}/imports", owner, files={"file": (name, text.encode(), "text/csv")})
+async def imported(api, owner, library, text, tmp_path, database_url, name="export.csv", **fields):
+    files = {"file": (name, text.encode(), "text/csv")}
+    r = await api.post(f"/libraries/{library['id']}/imports", owner, files=files, data=fields)
     assert r.status_code == 201, r.text
     await Worker(api.app.state.db, make_settings(tmp_path, database_url)).run_until_idle()
     job = (await api.get(f"/libraries/{library['id']}/imports/{r.json()['data']['id']}", owner)).json()["data"]
@@ -108,6 +109,21 @@ async def test_plain_headers(home, tmp_path, database_url):
     api, owner, library = home
     job = await imported(api, owner, library, PLAIN, tmp_path, database_url)
     assert (job["options"]["preset"], job["processed_rows"]) == ("generic", 2)
+
+
+async def test_a_named_preset_wins_over_the_header(home, tmp_path, database_url):
+    api, owner, library = home
+    # a Libib export whose header lost its signature columns: named, it is still read as Libib
+    trimmed = "title,creators,status\nDune,Frank Herbert,completed\n"
+    job = await imported(api, owner, library, trimmed, tmp_path, database_url, preset="libib")
+    assert (job["options"]["preset"], job["processed_rows"]) == ("libib", 1)
+    book, edition = await book_named(api, owner, library, "Dune")
+    assert [c["name"] for c in book["contributors"]] == ["Frank Herbert"]
+    assert (await reading(api, owner, library, book, edition))["read_status"] == "read"
+    files = {"file": ("x.csv", trimmed.encode(), "text/csv")}
+    r = await api.post(f"/libraries/{library['id']}/imports", owner, files=files, data={"preset": "kindle"})
+    assert (r.status_code, r.json()["error"]) == (
+        400, "unknown preset 'kindle' (one of goodreads, storygraph, librarything, libib, generic)")  # fmt: skip
 
 
 GOODREADS_READ = GOODREADS.splitlines()[0] + "\n" + "".join([

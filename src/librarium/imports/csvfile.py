@@ -41,9 +41,9 @@ def _records(path: Path, encoding: str) -> Iterator[list[str]]:
         yield from csv.reader(handle, delimiter=delimiter, skipinitialspace=True)
 
 
-def mapped_rows(path: Path, mapping: dict[str, int]) -> tuple[list[dict[str, str]], str]:
+def mapped_rows(path: Path, mapping: dict[str, int], preset: str = "") -> tuple[list[dict[str, str]], str]:
     """(each data row as {field: trimmed value}, the preset used or "mapping"). With `mapping` (field → 0-based
-    column) the client decides; without one, the header picks a preset."""
+    column) the client decides; without one, the `preset` named, else the one the header shows."""
     for encoding in _encodings(path):
         try:
             rows: list[dict[str, str]] = []
@@ -51,7 +51,7 @@ def mapped_rows(path: Path, mapping: dict[str, int]) -> tuple[list[dict[str, str
             used = "mapping" if mapping else "none"
             for n, record in enumerate(_records(path, encoding)):
                 if n == 0:
-                    found = None if mapping else presets.detect(record)
+                    found = None if mapping else presets.detect(record, preset)
                     if found is not None:
                         used, columns = found[0].name, found[1]
                     continue

@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from librarium.errors import BadRequest
+
 Clean = Callable[[str], str]
 
 
@@ -148,11 +150,17 @@ GENERIC = Preset(
 PRESETS = (GOODREADS, STORYGRAPH, LIBRARYTHING, LIBIB)
 
 
-def detect(header: list[str]) -> tuple[Preset, dict[str, list[tuple[int, Clean]]]] | None:
-    """The preset whose signature the header carries (else the plain-headers one, when it finds a title) and
-    its columns: field → [(index, cleaner)]."""
+NAMES = [p.name for p in (*PRESETS, GENERIC)]
+
+
+def detect(header: list[str], wanted: str = "") -> tuple[Preset, dict[str, list[tuple[int, Clean]]]] | None:
+    """The preset named `wanted`, or the one whose signature the header carries (else the plain-headers one),
+    and its columns: field → [(index, cleaner)]; None when it finds no title column."""
     names = {h.strip().lower().lstrip("\ufeff"): i for i, h in enumerate(header)}
-    preset = next((p for p in PRESETS if p.signature <= set(names)), GENERIC)
+    if wanted and wanted not in NAMES:
+        raise BadRequest(f"unknown preset {wanted!r} (one of {', '.join(NAMES)})")
+    chosen = [p for p in (*PRESETS, GENERIC) if p.name == wanted]
+    preset = chosen[0] if chosen else next((p for p in PRESETS if p.signature <= set(names)), GENERIC)
     columns = {
         field: [(names[h], clean) for h, clean in sources if h in names] for field, sources in preset.fields.items()
     }

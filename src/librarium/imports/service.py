@@ -47,7 +47,7 @@ def read_upload(path: Path, fields: dict[str, str]) -> tuple[list[dict[str, str]
     """(mapped rows, options) — CPU work, run off the event loop by the router."""
     mapping = parse_mapping(fields.get("mapping"))
     chosen = options(fields)
-    rows, used = mapped_rows(path, mapping)
+    rows, used = mapped_rows(path, mapping, (fields.get("preset") or "").strip().lower())
     if not rows:
         raise BadRequest("no rows in CSV")
     chosen["preset"] = used
