@@ -94,6 +94,10 @@ async def test_a_calibre_library_becomes_books_with_linked_files(api, calibre_li
 
     hugo = await book("Les Misérables: Tome 1 / Fantine?")
     assert [c["name"] for c in hugo["contributors"]] == ["Victor Hugo", "John Smith"]
+    listed = (await api.get(f"/libraries/{library['id']}/contributors?per_page=100", owner)).json()["data"]
+    people = {p["name"]: p["sort_name"] for p in listed["items"]}
+    calibre_sorts = next(b for b in ref.listing(calibre_library) if b["title"].startswith("Les Mis"))["author_sort"]
+    assert " & ".join([people["Victor Hugo"], people["John Smith"]]) == calibre_sorts  # calibre's sort names
     assert (await editions("Les Misérables: Tome 1 / Fantine?"))[0]["language"] == "fr"
 
     [storm] = await editions("Stormy Night")

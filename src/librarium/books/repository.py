@@ -451,8 +451,11 @@ async def genre_ids(session: AsyncSession, book_id: uuid.UUID) -> list[uuid.UUID
     return list((await session.scalars(select(BookGenre.genre_id).where(BookGenre.book_id == book_id))).all())
 
 
-async def people_named(session: AsyncSession, names: list[str]) -> list[uuid.UUID]:
-    """A contributor per name (the same name, case-insensitively, is the same person), created when new."""
+async def people_named(
+    session: AsyncSession, names: list[str], sort_names: dict[str, str] | None = None
+) -> list[uuid.UUID]:
+    """A contributor per name (the same name, case-insensitively, is the same person), created when new — with
+    the sort name given for it (by lower-cased name), else one derived from the name."""
     wanted = {name.lower(): name for name in names}
     found: dict[str, uuid.UUID] = {}
     if wanted:
@@ -460,7 +463,12 @@ async def people_named(session: AsyncSession, names: list[str]) -> list[uuid.UUI
         for lower, cid in (await session.execute(stmt.order_by(Contributor.created_at))).all():
             found.setdefault(lower, cid)
     new = [
-        Contributor(id=uuid.uuid4(), name=name, name_lower=lower, sort_name=derive_sort_name(name))
+        Contributor(
+            id=uuid.uuid4(),
+            name=name,
+            name_lower=lower,
+            sort_name=(sort_names or {}).get(lower) or derive_sort_name(name),
+        )  # fmt: skip
         for lower, name in wanted.items()
         if lower not in found
     ]

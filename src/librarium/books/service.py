@@ -350,6 +350,9 @@ async def media_type_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
     return await repo.media_type_counts(session)
 
 
-async def people_named(session: AsyncSession, names: list[str]) -> list[uuid.UUID]:
-    """A contributor id per name (found case-insensitively, created when new), for importers."""
-    return await repo.people_named(session, names)
+async def people_named(
+    session: AsyncSession, names: list[str], sort_names: dict[str, str] | None = None
+) -> list[uuid.UUID]:
+    """A contributor id per name (found case-insensitively, created when new — with the given sort name, by
+    lower-cased name, else a derived one), for importers."""
+    return await repo.people_named(session, names, sort_names)

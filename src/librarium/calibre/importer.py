@@ -70,6 +70,7 @@ def row_of(rec: Record) -> dict[str, Any]:
         "title": rec.title,
         # calibre keeps "|" for a comma inside a name; the reader already turned it back
         "author": "; ".join(rec.authors),
+        "author_sort": "; ".join(rec.author_sorts) if len(rec.author_sorts) == len(rec.authors) else "",
         "isbn_13": isbn_13,
         "isbn_10": isbn_10,
         "publisher": rec.publisher,

@@ -27,6 +27,7 @@ class Row:
     isbn_10: str = ""
     notes: list[str] = field(default_factory=list)
     people: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
+    sort_names: dict[str, str] = field(default_factory=dict)  # lower-cased name → its sort name (Calibre's)
     tags: list[str] = field(default_factory=list)
     media_type: str = ""
     publisher: str = ""
@@ -190,6 +191,9 @@ def parse(raw: dict[str, str]) -> Row:
         language=(raw.get("language", "").strip() or "en")[:16],
     )
     _reading(raw, row)
+    if raw.get("author_sort"):  # "; "-separated, one per author (a Calibre library)
+        pairs = zip(raw.get("author", "").split("; "), raw["author_sort"].split("; "), strict=False)
+        row.sort_names = {name.lower(): sort.strip()[:255] for one, sort in pairs for name, _ in split_people(one)}
     return row
 
 

@@ -174,7 +174,7 @@ async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, re
         await books.add_copy(session, job.library_id, existing)
         await extras.apply(session, job, existing, row, ref.names)
         return "done", _duplicate(row, "copy count incremented"), existing
-    people = await books.people_named(session, [name for name, _ in row.people])
+    people = await books.people_named(session, [name for name, _ in row.people], row.sort_names)
     body = await _body(session, job, row, people, ref)
     created = await books.create(session, job.library_id, job.created_by, body, shaped=False)
     await extras.apply(session, job, uuid.UUID(str(created["id"])), row, ref.names)
@@ -232,7 +232,8 @@ async def _bulk(
     if not new:
         return {}
     names = [name for _, row in new for name, _ in row.people]
-    people = dict(zip(names, await books.people_named(session, names), strict=True))
+    sort_names = {lower: sort for _, row in new for lower, sort in row.sort_names.items()}
+    people = dict(zip(names, await books.people_named(session, names, sort_names), strict=True))
     bodies = [await _body(session, job, row, [people[n] for n, _ in row.people], ref) for _, row in new]
     ids = await books.create_many(session, job.library_id, job.created_by, bodies)
     made = [(book_id, row) for book_id, (_, row) in zip(ids, new, strict=True)]
