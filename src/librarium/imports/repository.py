@@ -55,6 +55,22 @@ async def items(
     return list((await session.scalars(stmt.order_by(ImportItem.row_number).limit(limit))).all())
 
 
+async def imported_book_ids(session: AsyncSession, job_id: uuid.UUID) -> list[uuid.UUID]:
+    """The books of the job's `done` rows that have a title, in row order, each once (the follow-up
+    enrichment's list; only two columns are read, not every row's raw data)."""
+    stmt = (
+        select(ImportItem.book_id)
+        .where(
+            ImportItem.import_job_id == job_id,
+            ImportItem.status == "done",
+            ImportItem.book_id.is_not(None),
+            ImportItem.title != "",
+        )  # fmt: skip
+        .order_by(ImportItem.row_number)
+    )
+    return list(dict.fromkeys(book_id for book_id in (await session.scalars(stmt)).all() if book_id))
+
+
 async def delete_finished(session: AsyncSession, user_id: uuid.UUID) -> None:
     await session.execute(delete(ImportJob).where(ImportJob.created_by == user_id, ImportJob.status.in_(FINISHED)))
 

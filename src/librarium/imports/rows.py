@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from librarium.enrichment import people
+from librarium.imports.presets import unwrapped
 from librarium.kit import isbn as isbns
 from librarium.kit.dates import flexible
 
@@ -58,7 +59,8 @@ class Row:
 
 
 def _isbn(raw: str, kind: str, notes: list[str]) -> str:
-    if not raw.strip():
+    raw = unwrapped(raw)  # Goodreads' `="0441172717"` also arrives through a client's own column mapping
+    if not raw:
         return ""
     try:
         return isbns.normalize(raw, kind)

@@ -300,11 +300,7 @@ def provider_wins(prefer_csv: dict[str, Any]) -> list[str]:
 async def _follow_up(session: AsyncSession, job: ImportJob) -> None:
     """Enrichment batches for the imported books (duplicates included), as upstream — in the step that ends
     the import, so they are created exactly once."""
-    book_ids = list(
-        dict.fromkeys(
-            i.book_id for i in await repo.items(session, job.id) if i.status == "done" and i.book_id and i.title
-        )
-    )
+    book_ids = await repo.imported_book_ids(session, job.id)
     if not book_ids:
         return
     replace = provider_wins(job.options.get("prefer_csv") or {})
