@@ -193,7 +193,10 @@ def router(engine: NativeEngine, settings: Settings) -> APIRouter:
             cover = folder / "cover.jpg"
             if what == "thumbnail":
                 key = f"calibre-{rec.uuid or rec.id}-" + "".join(c for c in rec.last_modified if c.isdigit())
-                cover = await anyio.to_thread.run_sync(thumbnail, cover, settings.data_dir / "thumbnails", key)
+                try:
+                    cover = await anyio.to_thread.run_sync(thumbnail, cover, settings.data_dir / "thumbnails", key)
+                except (OSError, ValueError) as exc:  # missing or not an image (PIL's errors are OSErrors)
+                    raise NotFound("no cover") from exc
             return file_response(request, cover, "image/jpeg", etag=f"{rec.id}-{what}-{rec.last_modified}",
                                  cache_control="private, max-age=86400")  # fmt: skip
         fmt = next(((f, name) for f, name, _ in rec.formats if f.lower() == what.lower()), None)
