@@ -29,7 +29,7 @@ from librarium.imports.rows import text_of
 from librarium.kit.routing import api_router
 from librarium.opds import atom, respond
 from librarium.opds.atom import ACQUISITION, NAVIGATION, Entry, Feed, Link
-from librarium.opds.service import page_links
+from librarium.opds.service import download_name, page_links
 
 ROOT = f"{atom.HOME}/calibre"
 PER_PAGE = 50
@@ -60,13 +60,7 @@ def _media(fmt: str) -> str:
 
 def _entry(rec: Record) -> Entry:
     links = [
-        Link(
-            atom.ACQUIRE,
-            _path("books", str(rec.id), fmt.lower()),
-            MEDIA_TYPES.get(fmt.lower(), "application/octet-stream"),
-            fmt,
-            size,
-        )  # fmt: skip
+        Link(atom.ACQUIRE, _path("books", str(rec.id), fmt.lower()), _media(fmt), fmt, size)
         for fmt, _, size in rec.formats
     ]
     if rec.has_cover:
@@ -203,8 +197,7 @@ def router(engine: NativeEngine, settings: Settings) -> APIRouter:
         if fmt is None:
             raise NotFound("format not found")
         path: Path = folder / f"{fmt[1]}.{fmt[0].lower()}"
-        authors = " & ".join(rec.authors[:1])
-        name = " - ".join(part for part in (rec.title, authors) if part).replace("/", "_") + f".{fmt[0].lower()}"
+        name = download_name(rec.title or "Unknown", rec.authors, fmt[0].lower())  # as the libraries' catalogue
         return file_response(request, path, _media(fmt[0]),
                              etag=f"{rec.id}-{fmt[0]}-{rec.last_modified}", cache_control="private, no-cache",
                              download_name=name)  # fmt: skip

@@ -15,7 +15,7 @@ from librarium.config import Settings
 from librarium.editions import service as editions
 from librarium.editions.schemas import EditionWrite
 from librarium.errors import AppError
-from librarium.files import covers, edition_files, locations
+from librarium.files import covers, edition_files, locations, paths
 from librarium.files.paths import AUDIO_FORMATS, MEDIA_TYPES
 from librarium.imports.rows import Row
 from librarium.models import BookEdition, ImportJob
@@ -53,7 +53,7 @@ async def attach(
     cover = str(raw.get("cover") or "")
     if cover:
         try:
-            data = _read(Path(location.root_path), cover)
+            data = paths.inside(Path(location.root_path), cover).read_bytes()  # refuses a path that escapes it
             async with session.begin_nested():
                 await covers.store(session, settings, "book", book_id, data, job.created_by)
         except (OSError, AppError):
@@ -66,10 +66,3 @@ def _edition(row: Row, kind: str) -> EditionWrite:
         format="audiobook" if kind in AUDIO_FORMATS else "ebook", edition_name=kind.upper(), language=row.language,
         publisher=row.publisher, publish_date=row.publish_date,
     )  # fmt: skip
-
-
-def _read(root: Path, relative: str) -> bytes:
-    target = (root / relative).resolve()
-    if root.resolve() not in target.parents:
-        raise OSError("outside the library")
-    return target.read_bytes()

@@ -59,7 +59,7 @@ class Feed:
     start: int | None = None
 
 
-def _time(value: datetime) -> str:
+def timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -95,7 +95,7 @@ def render(feed: Feed, base: str = HOME) -> bytes:
     root = ET.Element(f"{{{ATOM}}}feed")
     _text(root, f"{{{ATOM}}}id", feed.id)
     _text(root, f"{{{ATOM}}}title", feed.title)
-    _text(root, f"{{{ATOM}}}updated", _time(feed.updated))
+    _text(root, f"{{{ATOM}}}updated", timestamp(feed.updated))
     author = ET.SubElement(root, f"{{{ATOM}}}author")
     _text(author, f"{{{ATOM}}}name", "Librarium")
     for link in feed.links:
@@ -108,7 +108,7 @@ def render(feed: Feed, base: str = HOME) -> bytes:
         element = ET.SubElement(root, f"{{{ATOM}}}entry")
         _text(element, f"{{{ATOM}}}id", entry.id)
         _text(element, f"{{{ATOM}}}title", entry.title)
-        _text(element, f"{{{ATOM}}}updated", _time(entry.updated))
+        _text(element, f"{{{ATOM}}}updated", timestamp(entry.updated))
         for name in entry.authors:
             person = ET.SubElement(element, f"{{{ATOM}}}author")
             _text(person, f"{{{ATOM}}}name", name)

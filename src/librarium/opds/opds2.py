@@ -4,7 +4,6 @@ newer format — navigation feeds list other feeds under `navigation`, acquisiti
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -14,10 +13,6 @@ from librarium.opds.atom import Entry, Feed, Link
 
 FEED = "application/opds+json"
 FEED_KINDS = (atom.NAVIGATION, atom.ACQUISITION)
-
-
-def _time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _link(link: Link, base: str) -> dict[str, Any]:
@@ -36,7 +31,7 @@ def _publication(entry: Entry, base: str) -> dict[str, Any]:
         "@type": "http://schema.org/Book",
         "title": entry.title,
         "identifier": entry.dc.get("identifier", entry.id),
-        "modified": _time(entry.updated),
+        "modified": atom.timestamp(entry.updated),
     }
     if entry.authors:
         metadata["author"] = [{"name": name} for name in entry.authors]
@@ -61,7 +56,7 @@ def render(feed: Feed, base: str, *, navigation: bool) -> bytes:
     """The feed as OPDS 2.0; `base` is where this catalogue is, with the server's origin
     (`https://host/opds/v2`, or the same under an app password): OPDS 2 links are absolute. A navigation
     feed's entries lead to other feeds; an acquisition feed's are books."""
-    metadata: dict[str, Any] = {"title": feed.title, "modified": _time(feed.updated)}
+    metadata: dict[str, Any] = {"title": feed.title, "modified": atom.timestamp(feed.updated)}
     if feed.total is not None:
         metadata |= {"numberOfItems": feed.total, "itemsPerPage": feed.per_page or 0,
                      "currentPage": ((feed.start or 1) - 1) // max(feed.per_page or 1, 1) + 1}  # fmt: skip
