@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books.filters import search_document
-from librarium.db.base import UTCDateTime
+from librarium.db.base import UTCDateTime, table_of
 from librarium.kit.repository import LibraryScoped
 from librarium.kit.sorting import derive_sort_name
 from librarium.models import (
@@ -341,7 +341,7 @@ async def set_links(
 
 async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(insert(Book), rows)
+        await session.execute(insert(table_of(Book)), rows)  # Core: one executemany, no ORM bookkeeping
 
 
 async def add_links_many(session: AsyncSession, books: list[tuple[uuid.UUID, Any]]) -> None:
@@ -354,7 +354,7 @@ async def add_links_many(session: AsyncSession, books: list[tuple[uuid.UUID, Any
     genres = [{"book_id": b, "genre_id": g} for b, links in books for g in dict.fromkeys(links.genre_ids)]
     for model, rows in ((BookContributor, people), (BookTag, tags), (BookGenre, genres)):
         if rows:
-            await session.execute(insert(model), rows)
+            await session.execute(insert(table_of(model)), rows)
 
 
 async def contributor_names(session: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -80,4 +80,4 @@ async def insert_interactions(session: AsyncSession, rows: list[dict[str, Any]])
 
 async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(insert(BookEdition), rows)
+        await session.execute(insert(table_of(BookEdition)), rows)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.db.base import table_of
 from librarium.models import ImportItem, ImportJob, Library
 
 FINISHED = ("done", "failed", "cancelled")
@@ -46,13 +47,43 @@ async def my_job(session: AsyncSession, user_id: uuid.UUID, job_id: uuid.UUID) -
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def items(
-    session: AsyncSession, job_id: uuid.UUID, *, pending: bool = False, limit: int | None = None
-) -> list[ImportItem]:
-    stmt = select(ImportItem).where(ImportItem.import_job_id == job_id)
-    if pending:
-        stmt = stmt.where(ImportItem.status == "pending")
-    return list((await session.scalars(stmt.order_by(ImportItem.row_number).limit(limit))).all())
+async def items(session: AsyncSession, job_id: uuid.UUID) -> list[ImportItem]:
+    stmt = select(ImportItem).where(ImportItem.import_job_id == job_id).order_by(ImportItem.row_number)
+    return list((await session.scalars(stmt)).all())
+
+
+class Pending(NamedTuple):
+    """A row still to import: what the job reads of it (plain values, not an ORM object: a step reads 500)."""
+
+    id: uuid.UUID
+    row_number: int
+    raw_data: dict[str, Any]
+
+
+async def pending(session: AsyncSession, job_id: uuid.UUID, limit: int) -> list[Pending]:
+    """The next `limit` pending rows of a job, in row order."""
+    t = table_of(ImportItem).c
+    stmt = (
+        select(t.id, t.row_number, t.raw_data)
+        .where(t.import_job_id == job_id, t.status == "pending")
+        .order_by(t.row_number)
+        .limit(limit)
+    )
+    return [Pending(*row) for row in (await session.execute(stmt)).all()]
+
+
+async def finish(session: AsyncSession, outcomes: list[tuple[uuid.UUID, str, str, uuid.UUID | None]]) -> None:
+    """Each row's (id, status, message, book id), in one statement run for all of them."""
+    if not outcomes:
+        return
+    t = table_of(ImportItem).c
+    stmt = (
+        update(table_of(ImportItem))
+        .where(t.id == bindparam("row_id"))
+        .values(status=bindparam("new_status"), message=bindparam("new_message"), book_id=bindparam("new_book"))
+    )
+    keys = ("row_id", "new_status", "new_message", "new_book")
+    await session.execute(stmt, [dict(zip(keys, outcome, strict=True)) for outcome in outcomes])
 
 
 async def imported_book_ids(session: AsyncSession, job_id: uuid.UUID) -> list[uuid.UUID]:

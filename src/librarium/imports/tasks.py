@@ -26,7 +26,7 @@ from librarium.jobs.context import JobContext
 from librarium.jobs.registry import job_kind
 from librarium.kit import isbn as isbns
 from librarium.media_types import service as media_types
-from librarium.models import ImportItem, ImportJob
+from librarium.models import ImportJob
 from librarium.tags import service as tags
 
 log = logging.getLogger("librarium.imports")
@@ -160,7 +160,7 @@ async def known_books(
     return {("isbn", k): v for k, v in by_isbn.items()} | {("title", *k): v for k, v in by_title.items()}
 
 
-async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, ref: Lookups) -> Outcome:
+async def import_row(session: AsyncSession, job: ImportJob, item: repo.Pending, ref: Lookups) -> Outcome:
     """One row on its own (the fallback when a bulk step fails, and for another copy of a known book)."""
     row, outcome = unusable(item.raw_data)
     if row is None:
@@ -186,13 +186,13 @@ async def import_row(session: AsyncSession, job: ImportJob, item: ImportItem, re
 
 
 async def import_rows(
-    session: AsyncSession, job: ImportJob, chunk: list[ImportItem], ref: Lookups
+    session: AsyncSession, job: ImportJob, chunk: list[repo.Pending], ref: Lookups
 ) -> dict[uuid.UUID, Outcome]:
     """A step's rows in bulk: unusable rows and duplicates sorted out first, then every new book — with its
     people, tags, edition, reading record, shelves and series — in a few statements. Should the bulk insert
     fail, each row is imported on its own instead, so one bad row fails alone."""
     outcomes: dict[uuid.UUID, Outcome] = {}
-    usable: list[tuple[ImportItem, rows.Row]] = []
+    usable: list[tuple[repo.Pending, rows.Row]] = []
     for item in chunk:
         row, outcome = unusable(item.raw_data)
         if row is None:
@@ -201,8 +201,8 @@ async def import_rows(
             usable.append((item, row))
     known = await known_books(session, job.library_id, [row for _, row in usable])
     skip = job.options.get("skip_duplicates", True)
-    new: list[tuple[ImportItem, rows.Row]] = []
-    one_by_one: list[ImportItem] = []
+    new: list[tuple[repo.Pending, rows.Row]] = []
+    one_by_one: list[repo.Pending] = []
     in_step: set[DuplicateKey] = set()
     for item, row in usable:
         key = duplicate_key(row)
@@ -227,7 +227,7 @@ async def import_rows(
 
 
 async def _bulk(
-    session: AsyncSession, job: ImportJob, new: list[tuple[ImportItem, rows.Row]], ref: Lookups
+    session: AsyncSession, job: ImportJob, new: list[tuple[repo.Pending, rows.Row]], ref: Lookups
 ) -> dict[uuid.UUID, Outcome]:
     if not new:
         return {}
@@ -244,7 +244,7 @@ async def _bulk(
     return {item.id: ("done", _imported(row), book_id) for book_id, (item, row) in zip(ids, new, strict=True)}
 
 
-async def _one(session: AsyncSession, job: ImportJob, item: ImportItem, ref: Lookups) -> Outcome:
+async def _one(session: AsyncSession, job: ImportJob, item: repo.Pending, ref: Lookups) -> Outcome:
     try:
         async with session.begin_nested():
             return await import_row(session, job, item, ref)
@@ -264,7 +264,7 @@ async def run_import(ctx: JobContext) -> None:
             if job is None or job.status == "cancelled":
                 return
             job.status = "processing"
-            chunk = await repo.items(session, job_id, pending=True, limit=STEP_ROWS)
+            chunk = await repo.pending(session, job_id, STEP_ROWS)
             if not chunk:
                 await _follow_up(session, job)
                 job.status = "done"
@@ -272,9 +272,8 @@ async def run_import(ctx: JobContext) -> None:
             known_genres = {g.id: g.name for g in await genres.list_all(session)}
             ref = Lookups(ctx.settings, await media_types.list_all(session), known_genres)
             outcomes = await import_rows(session, job, chunk, ref)
-            for item in chunk:
-                status, message, book_id = outcomes[item.id]
-                item.status, item.message, item.book_id = status, message, book_id
+            await repo.finish(session, [(item.id, *outcomes[item.id]) for item in chunk])
+            for status, _, _ in outcomes.values():
                 job.processed_rows += status == "done"
                 job.failed_rows += status == "failed"
                 job.skipped_rows += status == "skipped"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—.]+")
 
@@ -25,7 +26,7 @@ def _isbn10_ok(code: str) -> bool:
 
 
 def _isbn13_check(first12: str) -> str:
-    total = sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(first12))
+    total = sum(map(int, first12[0::2])) + 3 * sum(map(int, first12[1::2]))
     return str((10 - total % 10) % 10)
 
 
@@ -49,23 +50,32 @@ def to_isbn10(isbn13: str) -> str | None:
 
 def normalize(raw: str, kind: str | None = None) -> str:
     """A valid ISBN without separators; raises InvalidIsbn. `kind` ("10"/"13") demands a length."""
+    code, error = _checked(raw, kind)
+    if error:
+        raise InvalidIsbn(error)
+    return code
+
+
+# An importer checks each row's ISBNs several times (parse, duplicate check, edition checks): remembered.
+@lru_cache(maxsize=16384)
+def _checked(raw: str, kind: str | None) -> tuple[str, str]:
+    """(the ISBN, "") or ("", why it is invalid)."""
     code = clean(raw)
     if len(code) == 10 and kind in (None, "10"):
         if _isbn10_ok(code):
-            return code
-        raise InvalidIsbn(f"invalid ISBN-10 {raw!r}: check digit does not match")
+            return code, ""
+        return "", f"invalid ISBN-10 {raw!r}: check digit does not match"
     if len(code) == 13 and kind in (None, "13"):
         if _isbn13_ok(code):
-            return code
-        raise InvalidIsbn(f"invalid ISBN-13 {raw!r}: check digit does not match")
+            return code, ""
+        return "", f"invalid ISBN-13 {raw!r}: check digit does not match"
     expected = f"ISBN-{kind}" if kind else "an ISBN-10 or ISBN-13"
-    raise InvalidIsbn(f"invalid ISBN {raw!r}: expected {expected}")
+    return "", f"invalid ISBN {raw!r}: expected {expected}"
 
 
 def key(raw: str) -> str | None:
     """The ISBN-13 form of a valid ISBN-10 or ISBN-13, else None."""
-    try:
-        code = normalize(raw)
-    except InvalidIsbn:
+    code, error = _checked(raw, None)
+    if error:
         return None
     return to_isbn13(code) if len(code) == 10 else code

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from librarium.db.base import utcnow
+from librarium.db.base import table_of, utcnow
 from librarium.kit.repository import LibraryScoped
 from librarium.models import Book, BookSeries, MediaType, Series, SeriesVolume
 
@@ -156,4 +156,4 @@ async def linked(session: AsyncSession) -> list[tuple[uuid.UUID, uuid.UUID]]:
 
 async def insert_links(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(insert(BookSeries), rows)
+        await session.execute(insert(table_of(BookSeries)), rows)

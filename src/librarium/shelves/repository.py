@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.db.base import table_of
 from librarium.kit.repository import LibraryScoped
 from librarium.models import BookShelf, Shelf
 
@@ -57,4 +58,4 @@ async def holding(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UU
 
 async def insert_links(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(insert(BookShelf), rows)
+        await session.execute(insert(table_of(BookShelf)), rows)
