@@ -23,7 +23,7 @@ from librarium.kit.schema import page_params
 from librarium.kit.search import words
 from librarium.kit.sorting import natural_sort_key, sort_title
 from librarium.kit.validate import parse_uuid
-from librarium.models import Book, Contributor, Genre, MediaType, Tag
+from librarium.models import Book, BookEdition, Contributor, Genre, MediaType, Tag
 
 MAX_QUERY_BYTES = 500
 REGEX_TIME_LIMIT_MS = 5000
@@ -220,9 +220,7 @@ async def create(
             # the ISBN-10 and ISBN-13 forms of the same book, ignoring hyphens and spaces.
             existing = await repo.edition_by_isbn_key(session, library_id, key)
             if existing is not None:
-                existing.copy_count += 1
-                existing.updated_at = utcnow()
-                await session.flush()
+                await _one_more_copy(session, existing)
                 return (await repo.load(session, [existing.book_id]))[0] if shaped else {"id": existing.book_id}
     book = Book(library_id=library_id, added_by=user_id)
     _apply(book, body, links.media_type_id)
@@ -297,9 +295,13 @@ async def add_copy(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.U
     """One more copy of a book (its primary edition's copy count), as `create` does for a known ISBN."""
     edition = await repo.first_edition(session, library_id, book_id)
     if edition is not None:
-        edition.copy_count += 1
-        edition.updated_at = utcnow()
-        await session.flush()
+        await _one_more_copy(session, edition)
+
+
+async def _one_more_copy(session: AsyncSession, edition: BookEdition) -> None:
+    edition.copy_count += 1
+    edition.updated_at = utcnow()
+    await session.flush()
 
 
 async def update(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID, body: BookWrite) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 from librarium.calibre.library import UNDEFINED_DATE, Record, load
 from librarium.config import Settings
 from librarium.errors import BadRequest
+from librarium.files import locations
 from librarium.imports.rows import text_of
 
 # calibre stores ISO 639-2/3 codes; the editions hold the two-letter ones where there is one
@@ -30,13 +31,7 @@ def library_path(settings: Settings, raw: str) -> Path:
         if settings.calibre_library is None:
             raise BadRequest("path is required (LIBRARIUM_CALIBRE_LIBRARY is not set)")
         return settings.calibre_library.resolve()
-    if "\x00" in raw or not Path(raw.strip()).is_absolute():
-        raise BadRequest("path must be an absolute path")
-    folder = Path(raw.strip()).resolve()
-    roots = settings.allowed_storage_roots
-    if not any(folder == root or root in folder.parents for root in roots):
-        raise BadRequest("path must be inside an allowed storage root (LIBRARIUM_STORAGE_ROOTS)")
-    return folder
+    return locations.allowed_folder(settings, raw, "path")
 
 
 def read(folder: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:

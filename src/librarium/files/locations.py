@@ -34,20 +34,26 @@ async def list_locations(session: AsyncSession, library_id: uuid.UUID) -> list[d
     return [shape(r) for r in await repo.locations_of(session, library_id)]
 
 
+def allowed_folder(settings: Settings, raw: str, field: str) -> Path:
+    """`raw` resolved, when it is an absolute path inside an allowed storage root (else a 400 naming `field`).
+    Upstream lets any editor point a location at "/" and then read every file on the server."""
+    if "\x00" in raw:  # the OS refuses such a path ("embedded null byte"; upstream: a 500)
+        raise BadRequest(f"{field} must not contain NUL characters")
+    path = Path(raw.strip())
+    if not path.is_absolute():
+        raise BadRequest(f"{field} must be an absolute path")
+    resolved = path.resolve()
+    if not any(resolved == allowed or allowed in resolved.parents for allowed in settings.allowed_storage_roots):
+        raise BadRequest(f"{field} must be inside an allowed storage root (LIBRARIUM_STORAGE_ROOTS)")
+    return resolved
+
+
 def _check(settings: Settings, body: LocationWrite) -> str:
     if not body.name.strip() or not body.root_path.strip() or not body.media_format.strip():
         raise BadRequest("name, root_path, and media_format are required")
     if len(body.name) > 128 or len(body.media_format) > 32 or len(body.path_template) > 512:
         raise BadRequest("name, media_format or path_template is too long")
-    if "\x00" in body.root_path:  # the OS refuses such a path ("embedded null byte"; upstream: a 500)
-        raise BadRequest("root_path must not contain NUL characters")
-    root = Path(body.root_path.strip())
-    if not root.is_absolute():
-        raise BadRequest("root_path must be an absolute path")
-    resolved = root.resolve()
-    # Upstream lets any editor point a location at "/" and then read every file on the server.
-    if not any(resolved == allowed or allowed in resolved.parents for allowed in settings.allowed_storage_roots):
-        raise BadRequest("root_path must be inside an allowed storage root (LIBRARIUM_STORAGE_ROOTS)")
+    resolved = allowed_folder(settings, body.root_path, "root_path")
     if not resolved.is_dir():
         raise BadRequest(f"directory not found: {body.root_path.strip()}")
     return str(resolved)
