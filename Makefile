@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs the suite in this process
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-sqlite lint format bench clean
 
@@ -17,7 +19,7 @@ run: $(STAMP)  ## migrate and serve on http://127.0.0.1:8080 (SQLite under ./dat
 	$(BIN)/librarium serve
 
 test: $(STAMP)  ## every test; PostgreSQL too when LIBRARIUM_TEST_DATABASE_URL is set
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench tools

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -8,6 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
+from xdist.scheduler import LoadScopeScheduling
 
 from librarium.app import bind, create_app
 from librarium.config import Settings
@@ -89,7 +94,7 @@ def engine_options() -> dict[str, Any]:
 async def api(
     database_url: str, tmp_path: Path, settings_overrides: dict[str, object], engine_options: dict[str, Any]
 ) -> AsyncIterator[Api]:
-    engine = make_engine(database_url, pool=False, **engine_options)
+    engine = make_engine(database_url, **engine_options)  # pooled: a test's requests share connections
     await reset(engine)
     app = _app(database_url, make_settings(tmp_path, database_url, **settings_overrides), settings_overrides, engine)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
@@ -105,6 +110,33 @@ CALIBRE_ENGINES = ["native", "calibredb"]
 def engine(request: pytest.FixtureRequest) -> str:
     """The Calibre HTTP tests run against both engines."""
     return str(request.param)
+
+
+# calibredb refuses to run while another calibre program runs (one lock per user): the tests that run it, or
+# start a server that does, all go to the same test process
+CALIBREDB_TESTS = ("tests/calibre/", "tests/imports/test_calibre_import.py", "tests/test_cli.py::test_import_calibre")
+
+
+class _CalibredbTogether(LoadScopeScheduling):
+    """pytest-xdist's load scheduling, except that the calibredb tests are one unit of work."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return "calibredb" if nodeid.startswith(CALIBREDB_TESTS) else nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> _CalibredbTogether:
+    return _CalibredbTogether(config, log)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Names this test run for the folder its processes share (tests/fixtures/calibre.py); test processes
+    started by pytest-xdist inherit the name."""
+    os.environ.setdefault("LIBRARIUM_TEST_RUN", uuid.uuid4().hex[:12])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the main process, after every test process has ended
+        shutil.rmtree(Path(tempfile.gettempdir()) / f"librarium-tests-{os.environ['LIBRARIUM_TEST_RUN']}", True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

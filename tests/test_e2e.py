@@ -3,19 +3,13 @@
 import httpx
 import pytest
 
-from tests.fixtures.server import serve
+from tests.fixtures.server import serve, server_env
 
 
 @pytest.fixture
 def server(tmp_path, database_url):
-    env = {
-        "LIBRARIUM_DATA_DIR": str(tmp_path / "data"),
-        "LIBRARIUM_DATABASE_URL": database_url,
-        "LIBRARIUM_ARGON2_MEMORY_KIB": "1024",
-        "LIBRARIUM_LOG_LEVEL": "warning",
-        "LIBRARIUM_JWT_SECRET": "",  # unset: the server generates and stores one
-        "JWT_SECRET": "",
-    }
+    # no JWT secret: the server generates and stores one
+    env = server_env(tmp_path / "data", database_url, LIBRARIUM_JWT_SECRET="", JWT_SECRET="")
     with serve(env, tmp_path / "server.log") as base:
         yield base, tmp_path / "data"
 

@@ -10,7 +10,7 @@ import time
 import httpx
 
 from tests.ai.fake_llm import Script, fake_llm
-from tests.fixtures.server import serve
+from tests.fixtures.server import admin_headers, serve, server_env, signed_in
 
 HAIL = "9780593135204"
 REPLY = f"""## Books to buy
@@ -21,34 +21,18 @@ REPLY = f"""## Books to buy
 """
 
 
-def _signed_in(http: httpx.Client, username: str, password: str) -> dict[str, str]:
-    r = http.post("/auth/login", json={"identifier": username, "password": password})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['data']['access_token']}"}
-
-
 def test_run_now_to_suggestions_over_http(tmp_path, database_url):
     script = Script(replies=[REPLY], books={HAIL: ("Project Hail Mary", ["Andy Weir"])})
     with fake_llm(script) as model_server:
-        env = {
-            "LIBRARIUM_DATA_DIR": str(tmp_path / "data"),
-            "LIBRARIUM_DATABASE_URL": database_url,
-            "LIBRARIUM_ARGON2_MEMORY_KIB": "1024",
-            "LIBRARIUM_LOG_LEVEL": "warning",
-            "LIBRARIUM_OLLAMA_URL": model_server,
-            "LIBRARIUM_OPEN_LIBRARY_URL": model_server,
-            "LIBRARIUM_JOB_POLL_INTERVAL": "0.1",
-        }
+        env = server_env(tmp_path / "data", database_url, LIBRARIUM_OLLAMA_URL=model_server,
+                         LIBRARIUM_OPEN_LIBRARY_URL=model_server)  # fmt: skip
         with serve(env, tmp_path / "server.log") as base, httpx.Client(base_url=base + "/api/v1", timeout=30) as http:
-            if not http.get("/setup/status").json()["data"]["initialized"]:
-                http.post("/setup/admin", json={"username": "admin", "email": "admin@example.org",
-                                                "password": "admin-password"})  # fmt: skip
-            admin = _signed_in(http, "admin", "admin-password")
+            admin = admin_headers(http)
             http.put("/admin/providers/mangadex", headers=admin, json={"enabled": "false"})
             reader_body = {"username": "e2e-reader", "email": "e2e@example.org", "password": "reader-password",
                            "display_name": "Reader"}  # fmt: skip
             http.post("/admin/users", headers=admin, json=reader_body)
-            reader = _signed_in(http, "e2e-reader", "reader-password")
+            reader = signed_in(http, "e2e-reader", "reader-password")
 
             # the admin's AI connections page: configure Ollama (the form sends every field as a string)
             providers = http.get("/admin/connections/ai", headers=admin).json()["data"]

@@ -10,7 +10,7 @@ import time
 
 import httpx
 
-from tests.fixtures.server import serve
+from tests.fixtures.server import admin_headers, serve, server_env
 
 EXPORT = (
     "Book Id,Title,Author,Author l-f,Additional Authors,ISBN,ISBN13,My Rating,Average Rating,Publisher,"
@@ -29,19 +29,9 @@ MAPPING = {"title": 1, "author": 2, "isbn_10": 5, "isbn_13": 6, "publisher": 9, 
 
 
 def test_the_import_wizard_over_http(tmp_path, database_url):
-    env = {
-        "LIBRARIUM_DATA_DIR": str(tmp_path / "data"),
-        "LIBRARIUM_DATABASE_URL": database_url,
-        "LIBRARIUM_ARGON2_MEMORY_KIB": "1024",
-        "LIBRARIUM_LOG_LEVEL": "warning",
-        "LIBRARIUM_JOB_POLL_INTERVAL": "0.1",
-    }
+    env = server_env(tmp_path / "data", database_url)
     with serve(env, tmp_path / "server.log") as base, httpx.Client(base_url=base + "/api/v1", timeout=30) as http:
-        if not http.get("/setup/status").json()["data"]["initialized"]:
-            http.post("/setup/admin", json={"username": "admin", "email": "admin@example.org",
-                                            "password": "admin-password"})  # fmt: skip
-        r = http.post("/auth/login", json={"identifier": "admin", "password": "admin-password"})
-        auth = {"Authorization": f"Bearer {r.json()['data']['access_token']}"}
+        auth = admin_headers(http)
         library = http.post("/libraries", headers=auth, json={"name": "Imported"}).json()["data"]
         form = {"mapping": json.dumps(MAPPING), "skip_duplicates": "true", "enrich_metadata": "false",
                 "enrich_covers": "false", "default_format": "paperback"}  # fmt: skip

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from librarium.db.base import utcnow
 from librarium.db.engine import make_engine
 from librarium.db.unit import Database
+from librarium.jobs import registry
 from librarium.jobs import repository as jobs_repo
 from librarium.jobs import service as jobs
 from librarium.jobs.runner import Worker
@@ -39,6 +40,7 @@ async def setup(api, tmp_path, database_url):
     library = await api.library(owner)
     db: Database = api.app.state.db
     settings = make_settings(tmp_path, database_url, **FAST)
+    registry.load((settings.job_modules,))  # the test kinds, before a test enqueues one (a worker loads them too)
     return db, settings, library["id"]
 
 
