@@ -18,7 +18,7 @@ ACTIVE = ("pending", "processing")
 async def add_items(session: AsyncSession, job_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), 1000):
         await session.execute(
-            insert(ImportItem), [{"import_job_id": job_id, **row} for row in rows[start : start + 1000]]
+            insert(table_of(ImportItem)), [{"import_job_id": job_id, **row} for row in rows[start : start + 1000]]
         )
 
 
