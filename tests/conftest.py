@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from librarium.config import Settings
 from librarium.db import migrate
 from librarium.db.engine import make_engine
 from librarium.kit import http
+from tests.fixtures import calibre as calibre_fixtures
 from tests.fixtures.api import Api
 from tests.fixtures.db import BACKENDS, fresh_database, reset
 from tests.fixtures.stand_in import Offline, StandIn
@@ -136,7 +136,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # the main process, after every test process has ended
-        shutil.rmtree(Path(tempfile.gettempdir()) / f"librarium-tests-{os.environ['LIBRARIUM_TEST_RUN']}", True)
+        shutil.rmtree(calibre_fixtures.shared_dir(), ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -40,7 +40,7 @@ async def setup(api, tmp_path, database_url):
     library = await api.library(owner)
     db: Database = api.app.state.db
     settings = make_settings(tmp_path, database_url, **FAST)
-    registry.load((settings.job_modules,))  # the test kinds, before a test enqueues one (a worker loads them too)
+    registry.load(settings.job_modules)  # the test kinds, before a test enqueues one (a worker loads them too)
     return db, settings, library["id"]
 
 

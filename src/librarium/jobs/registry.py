@@ -75,8 +75,9 @@ def schedule(entry: Schedule) -> None:
     SCHEDULES[entry.name] = entry
 
 
-def load(extra: tuple[str, ...] = ()) -> None:
-    for module in (*TASK_MODULES, *extra):
+def load(job_modules: str = "") -> None:
+    """Registers every job kind: ours, and those of `job_modules` (LIBRARIUM_JOB_MODULES, comma-separated)."""
+    for module in (*TASK_MODULES, *(m for m in job_modules.split(",") if m.strip())):
         importlib.import_module(module)
 
 

@@ -33,7 +33,7 @@ log = logging.getLogger("librarium.jobs")
 
 class Worker:
     def __init__(self, db: Database, settings: Settings, *, concurrency: int | None = None):
-        registry.load(tuple(m for m in settings.job_modules.split(",") if m.strip()))
+        registry.load(settings.job_modules)
         self.db = db
         self.settings = settings
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
