@@ -4,11 +4,13 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 from xdist.scheduler import LoadScopeScheduling
@@ -90,17 +92,34 @@ def engine_options() -> dict[str, Any]:
     return {}
 
 
-@pytest.fixture
-async def api(
-    database_url: str, tmp_path: Path, settings_overrides: dict[str, object], engine_options: dict[str, Any]
+@asynccontextmanager
+async def _serving(
+    database_url: str, tmp: Path, settings_overrides: dict[str, object], engine_options: dict[str, Any]
 ) -> AsyncIterator[Api]:
-    engine = make_engine(database_url, **engine_options)  # pooled: a test's requests share connections
+    """An emptied database and the app over it, with a client."""
+    engine = make_engine(database_url, **engine_options)  # pooled: the requests share connections
     await reset(engine)
-    app = _app(database_url, make_settings(tmp_path, database_url, **settings_overrides), settings_overrides, engine)
+    app = _app(database_url, make_settings(tmp, database_url, **settings_overrides), settings_overrides, engine)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(client, app)
     await engine.dispose()
+
+
+@pytest.fixture
+async def api(
+    database_url: str, tmp_path: Path, settings_overrides: dict[str, object], engine_options: dict[str, Any]
+) -> AsyncIterator[Api]:
+    async with _serving(database_url, tmp_path, settings_overrides, engine_options) as client:
+        yield client
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_api(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Api]:
+    """One app and database state for a whole module, for tests that only read or are refused (their tests
+    are marked `@pytest.mark.asyncio(loop_scope="module")`): setting up a world per test cost ~0.3 s each."""
+    async with _serving(database_url, tmp_path_factory.mktemp("module"), {}, {}) as client:
+        yield client
 
 
 CALIBRE_ENGINES = ["native", "calibredb"]
@@ -139,8 +158,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(calibre_fixtures.shared_dir(), ignore_errors=True)
 
 
+# The longest units of work start first, so that no process is left with one of them at the end: the calibredb
+# tests (one unit, about 3 minutes), then the tests that each run for tens of seconds.
+FIRST = (*CALIBREDB_TESTS, "tests/test_schemathesis.py", "tests/imports/test_worker_kill.py", "tests/test_web.py")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture parameters
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The calibredb engine never touches Librarium's database: run its tests once, on SQLite."""
+    """The calibredb engine never touches Librarium's database: run its tests once, on SQLite. The longest
+    units of work go first."""
 
     def params(item: pytest.Item) -> dict[str, object]:
         spec = getattr(item, "callspec", None)
@@ -158,3 +184,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = [i for i in items if i not in dropped]
+
+    def rank(item: pytest.Item) -> int:
+        return next((n for n, prefix in enumerate(FIRST) if item.nodeid.startswith(prefix)), len(FIRST))
+
+    items.sort(key=rank)

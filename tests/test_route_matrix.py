@@ -13,9 +13,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from librarium.app import create_app
 from tests.conftest import make_settings
+
+# every test only reads or is refused: they share one app and one world per database (module_api)
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 PUBLIC = {
     ("GET", "/health"),
@@ -60,8 +64,8 @@ def ids(path: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("method", "path"), [op for op in OPERATIONS if op not in PUBLIC and "/api/v1" in op[1]])
-async def test_every_route_needs_a_token(api, method, path):
-    r = await api.request(method, fill(path, {}), json={})
+async def test_every_route_needs_a_token(module_api, method, path):
+    r = await module_api.request(method, fill(path, {}), json={})
     assert r.status_code == 401, (method, path, r.text)
     assert set(r.json()) == {"error"}
 
@@ -69,9 +73,10 @@ async def test_every_route_needs_a_token(api, method, path):
 LIBRARY_WRITES = [op for op in OPERATIONS if "{library_id}" in op[1] and op[0] != "GET" and op not in VIEWER_WRITES]
 
 
-@pytest.fixture
-async def two_libraries(api):
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def two_libraries(module_api):
     """Library A (owner, viewer) and library B with one row of every kind, for ids of another library."""
+    api = module_api
     owner, viewer, other = await api.user("owner"), await api.user("viewer"), await api.user("other")
     a = await api.library(owner, "A")
     await api.add_member(a, owner, viewer, "library_viewer")
