@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.auth.tokens import AccessClaims
@@ -190,19 +190,26 @@ async def app_password_user(session: AsyncSession, digest: str, *, kosync: bool)
     return (row[0], row[1]) if row else None
 
 
+_GRANTED = select(
+    exists()
+    .where(
+        LibraryMembership.library_id == bindparam("library_id"),
+        LibraryMembership.user_id == bindparam("user_id"),
+        RolePermission.role_id == LibraryMembership.role_id,
+        Permission.id == RolePermission.permission_id,
+        Permission.name == bindparam("permission"),
+    )
+    .label("granted"),
+    exists().where(Library.id == bindparam("library_id")).label("found"),
+)  # built once: every library-scoped request runs it
+
+
 async def user_permission(
     session: AsyncSession, user_id: uuid.UUID, library_id: uuid.UUID, permission: str
 ) -> tuple[bool, bool]:
     """(the user holds `permission` in the library, the library exists), in one query."""
-    granted = exists().where(
-        LibraryMembership.library_id == library_id,
-        LibraryMembership.user_id == user_id,
-        RolePermission.role_id == LibraryMembership.role_id,
-        Permission.id == RolePermission.permission_id,
-        Permission.name == permission,
-    )
-    stmt = select(granted.label("granted"), exists().where(Library.id == library_id).label("found"))
-    row = (await session.execute(stmt)).one()
+    values = {"library_id": library_id, "user_id": user_id, "permission": permission}
+    row = (await session.execute(_GRANTED, values)).one()
     return bool(row[0]), bool(row[1])
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -13,6 +15,7 @@ from sqlalchemy import (
     Float,
     Text,
     Uuid,
+    bindparam,
     case,
     cast,
     delete,
@@ -31,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books.filters import search_document
-from librarium.db.base import UTCDateTime, table_of
+from librarium.db.base import ReadUuid, UTCDateTime, table_of
 from librarium.kit.repository import LibraryScoped
 from librarium.kit.sorting import derive_sort_name
 from librarium.models import (
@@ -139,27 +142,44 @@ async def fingerprint(session: AsyncSession, library_id: uuid.UUID) -> tuple[int
 # --- the book shape -----------------------------------------------------------------------------
 
 
-async def load(session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID | None = None) -> list[dict[str, Any]]:
+# The statements of the book shape are built once, with their ids as an expanding parameter: building them per
+# call (and computing their cache keys) cost more than running them.
+_IDS: Any = bindparam("ids", expanding=True)
+
+
+def _read(column: Any) -> Any:
+    return type_coerce(column, ReadUuid()).label(column.key)
+
+
+_BOOKS = (
+    select(_read(Book.id), _read(Book.library_id), Book.title, Book.subtitle, _read(Book.media_type_id),
+           MediaType.display_name, Book.description, _read(Book.added_by), Book.created_at, Book.updated_at)
+    .join(MediaType, MediaType.id == Book.media_type_id)
+    .where(Book.id.in_(_IDS))
+)  # fmt: skip
+
+
+async def load(
+    session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID | None = None, kinds: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
     """Books in the order of `ids`, each with contributors, tags, genres, series, shelves, cover,
-    primary-edition facts and (when `reader` is given) that user's read status: two queries in all."""
+    primary-edition facts and (when `reader` is given) that user's read status: two queries in all. With
+    `kinds` (of "contributor", "tag", "genre", "series", "shelf", "cover", "edition"), only those are read
+    and the others are left empty."""
     if not ids:
         return []
-    rows = (
-        await session.execute(
-            select(Book, MediaType.display_name)
-            .join(MediaType, MediaType.id == Book.media_type_id)
-            .where(Book.id.in_(ids))
-        )
-    ).all()
-    books = {book.id: (book, media) for book, media in rows}
+    books = {row.id: row for row in (await session.execute(_BOOKS, {"ids": ids})).all()}
     parts: dict[str, dict[uuid.UUID, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    for kind, book_id, *values in (await session.execute(_parts_query(ids, reader, dialect(session)))).all():
-        parts[kind][book_id].append(values)
+    values = {"ids": ids} if reader is None else {"ids": ids, "reader": reader}
+    stmt = _parts_query(reader is not None, dialect(session), kinds)
+    for kind, book_id, *found in await session.execute(stmt, values):
+        parts[kind][book_id].append(found)
     out = []
     for book_id in ids:
         if book_id not in books:
             continue
-        book, media = books[book_id]
+        book = books[book_id]
+        covered = book_id in parts["cover"]
         primary = parts["edition"].get(book_id)
         publisher, language, published = (primary[0][1], primary[0][2], primary[0][5]) if primary else ("", "", None)
         out.append(
@@ -169,7 +189,7 @@ async def load(session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID | 
                 "title": book.title,
                 "subtitle": book.subtitle or "",
                 "media_type_id": book.media_type_id,
-                "media_type": media,
+                "media_type": book.display_name,
                 "description": book.description or "",
                 "contributors": [
                     {"contributor_id": ref, "name": name, "role": role, "display_order": int(num)}
@@ -183,7 +203,7 @@ async def load(session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID | 
                     {"id": ref, "name": name, "created_at": stamp}
                     for ref, name, _, _, stamp, _ in sorted(parts["genre"][book_id], key=lambda v: v[1])
                 ],
-                "cover_url": cover_url(book) if book_id in parts["cover"] else None,
+                "cover_url": cover_url(book.library_id, book_id, book.updated_at) if covered else None,
                 "series": [
                     {"series_id": ref, "series_name": name, "position": float(num)}
                     for ref, name, _, num, *_ in sorted(parts["series"][book_id], key=lambda v: (v[3], v[1]))
@@ -221,9 +241,11 @@ def _best_status(statuses: Iterable[str]) -> str:
     return best
 
 
-def _parts_query(ids: list[uuid.UUID], reader: uuid.UUID | None, dialect: str) -> Any:
-    """Everything hanging off a page of books, as one UNION ALL of uniform rows:
-    (kind, book_id, ref_id, name, text, number, stamp, published)."""
+@functools.cache
+def _parts_query(with_reader: bool, dialect: str, kinds: frozenset[str] | None = None) -> Any:
+    """Everything hanging off a page of books (or only these `kinds` of it), as one UNION ALL of uniform rows:
+    (kind, book_id, ref_id, name, text, number, stamp, published); parameters `ids` and `reader`."""
+    ids = _IDS
 
     def typed(expr: Any, type_: Any) -> Any:
         # PostgreSQL needs every UNION branch typed; SQLite's CAST AS DATETIME would yield a number.
@@ -232,8 +254,8 @@ def _parts_query(ids: list[uuid.UUID], reader: uuid.UUID | None, dialect: str) -
     def row(kind: str, book_col: Any, ref: Any, name: Any, txt: Any, num: Any, stamp: Any) -> Any:
         return select(
             literal(kind).label("kind"),
-            book_col.label("book_id"),
-            cast(ref, Uuid).label("ref_id"),
+            type_coerce(book_col, ReadUuid()).label("book_id"),
+            type_coerce(cast(ref, Uuid), ReadUuid()).label("ref_id"),
             cast(name, Text).label("name"),
             cast(txt, Text).label("txt"),
             cast(num, Float).label("num"),
@@ -265,12 +287,15 @@ def _parts_query(ids: list[uuid.UUID], reader: uuid.UUID | None, dialect: str) -
             none).add_columns(BookEdition.publish_date.label("published"))
         .where(BookEdition.book_id.in_(ids), BookEdition.is_primary.is_(True)),
     ]  # fmt: skip
-    if reader is not None:
+    if with_reader:
         queries.append(
             row("status", BookEdition.book_id, none, UserBookInteraction.read_status, none, none, none)
             .join(UserBookInteraction, UserBookInteraction.book_edition_id == BookEdition.id)
-            .where(BookEdition.book_id.in_(ids), UserBookInteraction.user_id == reader)
+            .where(BookEdition.book_id.in_(ids), UserBookInteraction.user_id == bindparam("reader"))
         )
+    if kinds is not None:
+        order = ("contributor", "tag", "genre", "series", "shelf", "cover", "edition", "status")
+        queries = [q for name, q in zip(order, queries, strict=False) if name in kinds]
     # every branch needs the same columns: the edition's publish date rides along as an extra column
     date_none = typed(none, Date())
     queries = [q if q.selected_columns.keys()[-1] == "published" else q.add_columns(date_none) for q in queries]
@@ -309,8 +334,8 @@ async def covered_ids(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.U
     return set((await session.execute(stmt)).scalars())
 
 
-def cover_url(book: Book) -> str:
-    return f"/api/v1/libraries/{book.library_id}/books/{book.id}/cover?v={int(book.updated_at.timestamp())}"
+def cover_url(library_id: uuid.UUID, book_id: uuid.UUID, updated_at: datetime) -> str:
+    return f"/api/v1/libraries/{library_id}/books/{book_id}/cover?v={int(updated_at.timestamp())}"
 
 
 # --- writes ---------------------------------------------------------------------------------------

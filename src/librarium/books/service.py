@@ -100,6 +100,15 @@ def _where(session: AsyncSession, library_id: uuid.UUID, p: ListParams) -> Any:
 
 
 async def list_books(session: AsyncSession, library_id: uuid.UUID, reader: uuid.UUID, p: ListParams) -> dict[str, Any]:
+    ids, total, page, per_page = await page_of_ids(session, library_id, p)
+    items = await repo.load(session, ids, reader)
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+async def page_of_ids(
+    session: AsyncSession, library_id: uuid.UUID, p: ListParams
+) -> tuple[list[uuid.UUID], int, int, int]:
+    """(the ids of one page of the list, the total, the page, books per page)."""
     page, per_page = page_params(p.page, p.per_page, default=25, limit=200)
     where = _where(session, library_id, p)
     order = repo.order_by(p.sort, p.sort_dir == "desc")
@@ -117,8 +126,7 @@ async def list_books(session: AsyncSession, library_id: uuid.UUID, reader: uuid.
         if uses_regex and "statement timeout" in message:
             raise BadRequest("regular expression took too long") from exc
         raise
-    items = await repo.load(session, ids, reader)
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    return ids, total, page, per_page
 
 
 async def letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
@@ -330,9 +338,12 @@ async def by_isbn(session: AsyncSession, library_id: uuid.UUID, raw: str) -> dic
     return (await repo.load(session, [edition.book_id]))[0]
 
 
-async def books_of(session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID | None) -> list[dict[str, Any]]:
-    """The full shape of these books (for other domains: contributor detail, shelves, series)."""
-    return await repo.load(session, ids, reader)
+async def books_of(
+    session: AsyncSession, ids: list[uuid.UUID], reader: uuid.UUID | None, kinds: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
+    """The full shape of these books (for other domains: contributor detail, shelves, series), or only the
+    `kinds` of it named (repository.load)."""
+    return await repo.load(session, ids, reader, kinds)
 
 
 async def contributors_of(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from librarium.db import sqlite_driver
 from librarium.kit import regex
 
 
@@ -77,7 +78,10 @@ def make_engine(url: str, *, pool: bool = True, busy_timeout_ms: int = 30_000) -
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}  # pysqlite's busy timeout, seconds
+        # sqlite3.connect's arguments as SQLAlchemy derives them from the URL, with the busy timeout (seconds)
+        args, options = parsed.get_dialect()().create_connect_args(parsed)
+        options["timeout"] = busy_timeout_ms / 1000
+        kwargs["async_creator"] = lambda: sqlite_driver.connect(*args, **options)  # one trip per statement
     elif not pool:
         kwargs["poolclass"] = NullPool
     else:

@@ -1,9 +1,9 @@
 """OPDS 1.2 catalogue documents (Atom): navigation feeds list other feeds, acquisition feeds list books with
-links to their files. Built with ElementTree, so every value is escaped."""
+links to their files. Written as text with every value escaped (ElementTree took a fifth of a feed's time)."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -11,10 +11,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/terms/"
 OPDS = "http://opds-spec.org/2010/catalog"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
-ET.register_namespace("", ATOM)
-ET.register_namespace("dc", DC)
-ET.register_namespace("opds", OPDS)
-ET.register_namespace("opensearch", OPENSEARCH)
 
 NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
 ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
@@ -71,63 +67,74 @@ def rebase(href: str, base: str) -> str:
     return base + href[len(HOME) :] if base != HOME and (href == HOME or href.startswith(HOME + "/")) else href
 
 
-def _link(parent: ET.Element, link: Link, base: str) -> None:
-    href = rebase(link.href, base)
-    element = ET.SubElement(parent, f"{{{ATOM}}}link", rel=link.rel, href=href, type=link.type)
+# characters XML 1.0 does not allow (a control character in a description would make the whole feed unreadable)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
+                       "\t": "&#9;"})  # fmt: skip
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def _clean(value: str) -> str:
+    return _NOT_XML.sub("", value) if not value.isprintable() else value
+
+
+def _text(tag: str, value: str, attrs: str = "") -> str:
+    return f"<{tag}{attrs}>{_clean(value).translate(_TEXT)}</{tag}>"
+
+
+def _attr(name: str, value: str) -> str:
+    return f' {name}="{_clean(value).translate(_ATTR)}"'
+
+
+def _link(link: Link, base: str) -> str:
+    out = "<link" + _attr("rel", link.rel) + _attr("href", rebase(link.href, base)) + _attr("type", link.type)
     if link.title:
-        element.set("title", link.title)
+        out += _attr("title", link.title)
     if link.length is not None:
-        element.set("length", str(link.length))
+        out += f' length="{int(link.length)}"'
+    return out + "/>"
 
 
-def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
-    element.text = text
-    return element
-
-
-def _document(root: ET.Element) -> bytes:
-    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
+def _entry(entry: Entry, base: str) -> str:
+    parts = ["<entry>", _text("id", entry.id), _text("title", entry.title), _text("updated", timestamp(entry.updated))]
+    parts += [f"<author>{_text('name', name)}</author>" for name in entry.authors]
+    parts += ["<category" + _attr("term", term) + _attr("label", term) + "/>" for term in entry.categories]
+    parts += [_text(f"dc:{key}", value) for key, value in entry.dc.items()]
+    if entry.content:
+        parts.append(_text("content", entry.content, ' type="text"'))
+    parts += [_link(link, base) for link in entry.links]
+    parts.append("</entry>")
+    return "".join(parts)
 
 
 def render(feed: Feed, base: str = HOME) -> bytes:
-    root = ET.Element(f"{{{ATOM}}}feed")
-    _text(root, f"{{{ATOM}}}id", feed.id)
-    _text(root, f"{{{ATOM}}}title", feed.title)
-    _text(root, f"{{{ATOM}}}updated", timestamp(feed.updated))
-    author = ET.SubElement(root, f"{{{ATOM}}}author")
-    _text(author, f"{{{ATOM}}}name", "Librarium")
-    for link in feed.links:
-        _link(root, link, base)
+    parts = [
+        _DECLARATION,
+        f'<feed xmlns="{ATOM}" xmlns:dc="{DC}" xmlns:opds="{OPDS}" xmlns:opensearch="{OPENSEARCH}">',
+        _text("id", feed.id),
+        _text("title", feed.title),
+        _text("updated", timestamp(feed.updated)),
+        "<author><name>Librarium</name></author>",
+        *(_link(link, base) for link in feed.links),
+    ]
     if feed.total is not None:
-        _text(root, f"{{{OPENSEARCH}}}totalResults", str(feed.total))
-        _text(root, f"{{{OPENSEARCH}}}itemsPerPage", str(feed.per_page or 0))
-        _text(root, f"{{{OPENSEARCH}}}startIndex", str(feed.start or 1))
-    for entry in feed.entries:
-        element = ET.SubElement(root, f"{{{ATOM}}}entry")
-        _text(element, f"{{{ATOM}}}id", entry.id)
-        _text(element, f"{{{ATOM}}}title", entry.title)
-        _text(element, f"{{{ATOM}}}updated", timestamp(entry.updated))
-        for name in entry.authors:
-            person = ET.SubElement(element, f"{{{ATOM}}}author")
-            _text(person, f"{{{ATOM}}}name", name)
-        for term in entry.categories:
-            ET.SubElement(element, f"{{{ATOM}}}category", term=term, label=term)
-        for key, value in entry.dc.items():
-            _text(element, f"{{{DC}}}{key}", value)
-        if entry.content:
-            _text(element, f"{{{ATOM}}}content", entry.content, type="text")
-        for link in entry.links:
-            _link(element, link, base)
-    return _document(root)
+        parts += [_text("opensearch:totalResults", str(feed.total)),
+                  _text("opensearch:itemsPerPage", str(feed.per_page or 0)),
+                  _text("opensearch:startIndex", str(feed.start or 1))]  # fmt: skip
+    parts += [_entry(entry, base) for entry in feed.entries]
+    parts.append("</feed>")
+    return "".join(parts).encode()
 
 
 def opensearch(title: str, template: str) -> bytes:
-    root = ET.Element(f"{{{OPENSEARCH}}}OpenSearchDescription")
-    _text(root, f"{{{OPENSEARCH}}}ShortName", title[:16])
-    _text(root, f"{{{OPENSEARCH}}}Description", f"Search {title}")
-    _text(root, f"{{{OPENSEARCH}}}InputEncoding", "UTF-8")
-    _text(root, f"{{{OPENSEARCH}}}OutputEncoding", "UTF-8")
-    ET.SubElement(root, f"{{{OPENSEARCH}}}Url", type=ACQUISITION, template=template)
-    return _document(root)
+    return "".join([
+        _DECLARATION,
+        f'<OpenSearchDescription xmlns="{OPENSEARCH}">',
+        _text("ShortName", title[:16]),
+        _text("Description", f"Search {title}"),
+        _text("InputEncoding", "UTF-8"),
+        _text("OutputEncoding", "UTF-8"),
+        "<Url" + _attr("type", ACQUISITION) + _attr("template", template) + "/>",
+        "</OpenSearchDescription>",
+    ]).encode()  # fmt: skip

@@ -3,11 +3,12 @@ books. Every query is scoped to one library."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select, true
+from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.models import (
@@ -40,52 +41,58 @@ def _has_files() -> Any:
     return Book.has_files == true()
 
 
-def _marked(reader: uuid.UUID, statuses: list[str]) -> Any:
-    """The books the reader has a reading record of with one of these statuses (on any edition)."""
+def _marked(statuses: list[str]) -> Any:
+    """The books the reader (parameter `reader`) has a reading record of with one of these statuses (on any
+    edition)."""
     return (
         select(BookEdition.book_id)
         .join(UserBookInteraction, UserBookInteraction.book_edition_id == BookEdition.id)
-        .where(UserBookInteraction.user_id == reader, UserBookInteraction.read_status.in_(statuses))
+        .where(UserBookInteraction.user_id == bindparam("reader"), UserBookInteraction.read_status.in_(statuses))
     )
 
 
-def book_ids(library_id: uuid.UUID, kind: str, key: uuid.UUID | None, reader: uuid.UUID) -> Any:
+@functools.cache
+def book_ids(kind: str) -> Any:
     """The ids of one feed's books in its order: `recent`, `all` (by title), `author`, `series`, `shelf`,
-    `tag`, `reading`, `wanted`."""
-    stmt = select(Book.id).where(Book.library_id == library_id, _has_files())
+    `tag`, `reading`, `wanted`; parameters `library_id`, `key` (the author, series, shelf or tag), `reader`,
+    `offset` and `limit`. Built once per kind: building a statement per request cost more than running it."""
+    key: Any = bindparam("key")
+    stmt = select(Book.id).where(Book.library_id == bindparam("library_id"), _has_files())
     if kind == "recent":
-        return stmt.order_by(Book.created_at.desc(), Book.id)
-    if kind == "author":
+        stmt = stmt.order_by(Book.created_at.desc(), Book.id)
+    elif kind == "author":
         linked = select(BookContributor.book_id).where(BookContributor.contributor_id == key)
-        return stmt.where(Book.id.in_(linked)).order_by(Book.sort_key, Book.id)
-    if kind == "series":
-        return (
-            select(Book.id)
-            .join(BookSeries, BookSeries.book_id == Book.id)
-            .where(Book.library_id == library_id, BookSeries.series_id == key, _has_files())
+        stmt = stmt.where(Book.id.in_(linked)).order_by(Book.sort_key, Book.id)
+    elif kind == "series":
+        stmt = (
+            stmt.join(BookSeries, BookSeries.book_id == Book.id)
+            .where(BookSeries.series_id == key)
             .order_by(BookSeries.position, Book.sort_key)
         )
-    if kind == "shelf":
+    elif kind == "shelf":
         on_shelf = select(BookShelf.book_id).where(BookShelf.shelf_id == key)
-        return stmt.where(Book.id.in_(on_shelf)).order_by(Book.sort_key, Book.id)
-    if kind == "tag":
+        stmt = stmt.where(Book.id.in_(on_shelf)).order_by(Book.sort_key, Book.id)
+    elif kind == "tag":
         tagged = select(BookTag.book_id).where(BookTag.tag_id == key)
-        return stmt.where(Book.id.in_(tagged)).order_by(Book.sort_key, Book.id)
-    if kind == "reading":
-        return stmt.where(Book.id.in_(_marked(reader, ["reading"]))).order_by(Book.sort_key, Book.id)
-    if kind == "wanted":  # a record saying "unread" (a to-read shelf) and none of having started it
-        started = _marked(reader, ["reading", "read", "did_not_finish"])
-        return stmt.where(Book.id.in_(_marked(reader, ["unread"])), Book.id.not_in(started)).order_by(
-            Book.sort_key, Book.id
-        )
-    return stmt.order_by(Book.sort_key, Book.id)
+        stmt = stmt.where(Book.id.in_(tagged)).order_by(Book.sort_key, Book.id)
+    elif kind == "reading":
+        stmt = stmt.where(Book.id.in_(_marked(["reading"]))).order_by(Book.sort_key, Book.id)
+    elif kind == "wanted":  # a record saying "unread" (a to-read shelf) and none of having started it
+        started = _marked(["reading", "read", "did_not_finish"])
+        stmt = stmt.where(Book.id.in_(_marked(["unread"])), Book.id.not_in(started)).order_by(Book.sort_key, Book.id)
+    else:
+        stmt = stmt.order_by(Book.sort_key, Book.id)
+    return stmt.offset(bindparam("offset")).limit(bindparam("limit"))
 
 
 async def page_of_books(
     session: AsyncSession, library_id: uuid.UUID, kind: str, key: uuid.UUID | None, reader: uuid.UUID,
     offset: int, limit: int,
 ) -> tuple[list[uuid.UUID], bool]:  # fmt: skip
-    return await _paged(session, book_ids(library_id, kind, key, reader), offset, limit)
+    """One page of a feed's book ids, and whether another follows (one row more is read instead of counting)."""
+    values = {"library_id": library_id, "key": key, "reader": reader, "offset": offset, "limit": limit + 1}
+    found = list((await session.execute(book_ids(kind), values)).scalars())
+    return found[:limit], len(found) > limit
 
 
 async def authors(session: AsyncSession, library_id: uuid.UUID, offset: int, limit: int) -> tuple[list[Any], bool]:
@@ -153,18 +160,20 @@ async def named(session: AsyncSession, library_id: uuid.UUID, kind: str, key: uu
     return name
 
 
+_FILES = (
+    select(BookEdition.book_id, EditionFile.id, EditionFile.file_format, EditionFile.file_size)
+    .join(EditionFile, EditionFile.edition_id == BookEdition.id)
+    .where(BookEdition.book_id.in_(bindparam("ids", expanding=True)))
+    .order_by(BookEdition.is_primary.desc(), EditionFile.display_order, EditionFile.created_at)
+)
+
+
 async def files_of(session: AsyncSession, book_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Any]]:
     """Each book's files (id, format, size), primary edition first."""
     if not book_ids:
         return {}
-    stmt = (
-        select(BookEdition.book_id, EditionFile.id, EditionFile.file_format, EditionFile.file_size)
-        .join(EditionFile, EditionFile.edition_id == BookEdition.id)
-        .where(BookEdition.book_id.in_(book_ids))
-        .order_by(BookEdition.is_primary.desc(), EditionFile.display_order, EditionFile.created_at)
-    )
     found: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    for book_id, file_id, file_format, size in (await session.execute(stmt)).all():
+    for book_id, file_id, file_format, size in await session.execute(_FILES, {"ids": book_ids}):
         found[book_id].append((file_id, file_format, size))
     return found
 

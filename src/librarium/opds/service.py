@@ -32,6 +32,7 @@ FEEDS = (  # (path, title, what it lists)
     ("reading", "Currently reading", "Books you are reading now"),
     ("wanted", "Want to read", "Books on your to-read list"),
 )
+ENTRY_PARTS = frozenset({"contributor", "genre", "series", "cover", "edition"})  # what an entry shows of a book
 GROUPS = {"authors": "author", "series": "series", "shelves": "shelf", "tags": "tag"}  # list → one of them
 
 
@@ -127,7 +128,7 @@ async def _acquisition(
     session: AsyncSession, feed_id: str, title: str, base: str, ids: list[uuid.UUID], more: bool, page: int,
     reader: uuid.UUID, library_id: uuid.UUID, query: dict[str, str] | None = None, total: int | None = None,
 ) -> Feed:  # fmt: skip
-    shaped = await books.books_of(session, ids, reader)
+    shaped = await books.books_of(session, ids, None, ENTRY_PARTS)
     files = await repo.files_of(session, ids)
     entries = [_book_entry(book, files.get(book["id"], [])) for book in shaped]
     links = [*page_links(base, page, more, ACQUISITION, query), Link("up", lib_path(library_id), NAVIGATION),
@@ -175,10 +176,8 @@ async def people_feed(session: AsyncSession, library_id: uuid.UUID, kind: str, p
 
 async def search(session: AsyncSession, library_id: uuid.UUID, terms: str, page: int, reader: uuid.UUID) -> Feed:
     """`terms` in our query language (`tolkien type:novel`, `series:"Discworld"`…)."""
-    found = await books.list_books(
-        session, library_id, reader, ListParams(q=terms, page=page, per_page=PER_PAGE, with_files=True)
-    )
-    ids, total = [book["id"] for book in found["items"]], int(found["total"])
+    params = ListParams(q=terms, page=page, per_page=PER_PAGE, with_files=True)
+    ids, total, _, _ = await books.page_of_ids(session, library_id, params)
     return await _acquisition(
         session, f"urn:librarium:library:{library_id}:search:{quote(terms)}", f"Search: {terms}",
         lib_path(library_id, "search"), ids, page * PER_PAGE < total, page, reader, library_id, {"q": terms}, total,
