@@ -111,11 +111,18 @@ def page_statements(where: ColumnElement[bool], order: list[Any], offset: int, l
 
 
 async def page_ids(
-    session: AsyncSession, where: ColumnElement[bool], order: list[Any], offset: int, limit: int
-) -> tuple[list[uuid.UUID], int]:
-    count, ids = page_statements(where, order, offset, limit)
-    total = (await session.execute(count)).scalar_one()
-    return list((await session.execute(ids)).scalars()), int(total)
+    session: AsyncSession, where: ColumnElement[bool], order: list[Any], offset: int, limit: int, count: bool = True
+) -> tuple[list[uuid.UUID], int | None]:
+    """A page's ids and the number of matches. Without `count` the matches are not counted (a broad search
+    spends most of its time there): the total is then known only on a page that ends the list, else None."""
+    counting, ids = page_statements(where, order, offset, limit if count else limit + 1)
+    if count:
+        total = (await session.execute(counting)).scalar_one()
+        return list((await session.execute(ids)).scalars()), int(total)
+    found = list((await session.execute(ids)).scalars())
+    if len(found) > limit:
+        return found[:limit], None
+    return found, (offset + len(found) if found or not offset else None)
 
 
 async def letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:

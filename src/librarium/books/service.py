@@ -106,9 +106,10 @@ async def list_books(session: AsyncSession, library_id: uuid.UUID, reader: uuid.
 
 
 async def page_of_ids(
-    session: AsyncSession, library_id: uuid.UUID, p: ListParams
-) -> tuple[list[uuid.UUID], int, int, int]:
-    """(the ids of one page of the list, the total, the page, books per page)."""
+    session: AsyncSession, library_id: uuid.UUID, p: ListParams, count: bool = True
+) -> tuple[list[uuid.UUID], int | None, int, int]:
+    """(the ids of one page of the list, the total, the page, books per page). Without `count`, the total is
+    known only on a page that ends the list (repository.page_ids), else None."""
     page, per_page = page_params(p.page, p.per_page, default=25, limit=200)
     where = _where(session, library_id, p)
     order = repo.order_by(p.sort, p.sort_dir == "desc")
@@ -117,7 +118,7 @@ async def page_of_ids(
         # RE2 accepted the pattern (no backreferences); PostgreSQL's own engine still gets a time limit
         await repo.limit_statement_time(session, REGEX_TIME_LIMIT_MS)
     try:
-        ids, total = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page)
+        ids, total = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count)
     except DBAPIError as exc:
         # PostgreSQL's regex dialect differs from RE2's: a pattern RE2 accepts can still fail there.
         message = str(exc.orig).lower()

@@ -177,10 +177,13 @@ async def people_feed(session: AsyncSession, library_id: uuid.UUID, kind: str, p
 async def search(session: AsyncSession, library_id: uuid.UUID, terms: str, page: int, reader: uuid.UUID) -> Feed:
     """`terms` in our query language (`tolkien type:novel`, `series:"Discworld"`…)."""
     params = ListParams(q=terms, page=page, per_page=PER_PAGE, with_files=True)
-    ids, total, _, _ = await books.page_of_ids(session, library_id, params)
+    # not counted: counting a broad search's matches cost more than finding its page (readers follow `next`);
+    # a page that ends the results knows their number (totalResults)
+    ids, total, _, _ = await books.page_of_ids(session, library_id, params, count=False)
     return await _acquisition(
         session, f"urn:librarium:library:{library_id}:search:{quote(terms)}", f"Search: {terms}",
-        lib_path(library_id, "search"), ids, page * PER_PAGE < total, page, reader, library_id, {"q": terms}, total,
+        lib_path(library_id, "search"), ids, bool(ids) and total is None, page, reader, library_id, {"q": terms},
+        total,
     )  # fmt: skip
 
 
