@@ -48,6 +48,7 @@ from librarium.models import (
     Contributor,
     CoverImage,
     Genre,
+    Library,
     MediaType,
     Series,
     Shelf,
@@ -136,8 +137,16 @@ async def letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
     return [c.upper() for c in (await session.execute(union_all(*probes))).scalars()]
 
 
+_BOOK_COUNT = select(Library.book_count).where(Library.id == bindparam("library_id"))
+
+
+async def book_count(session: AsyncSession, library_id: uuid.UUID) -> int:
+    """The library's number of books, kept by the database (migration 0017): no count over its books."""
+    return int((await session.execute(_BOOK_COUNT, {"library_id": library_id})).scalar_one_or_none() or 0)
+
+
 async def fingerprint(session: AsyncSession, library_id: uuid.UUID) -> tuple[int, Any]:
-    total = (await session.execute(select(func.count()).where(Book.library_id == library_id))).scalar_one()
+    total = await book_count(session, library_id)
     latest = (
         await session.execute(
             select(Book.updated_at).where(Book.library_id == library_id).order_by(Book.updated_at.desc()).limit(1)

@@ -117,6 +117,10 @@ async def page_of_ids(
     if uses_regex and repo.dialect(session) == "postgresql":
         # RE2 accepted the pattern (no backreferences); PostgreSQL's own engine still gets a time limit
         await repo.limit_statement_time(session, REGEX_TIME_LIMIT_MS)
+    unfiltered = not (p.q.strip() or p.filter.strip() or p.letter or p.tag or p.type_filter or p.with_files)
+    if count and unfiltered:  # the library's own count, kept by the database, instead of counting it
+        ids, _ = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count=False)
+        return ids, await repo.book_count(session, library_id), page, per_page
     try:
         ids, total = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count)
     except DBAPIError as exc:

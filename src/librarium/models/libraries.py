@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from librarium.db.base import Base, CreatedMixin, IdMixin, JSONType, TimestampMixin, utcnow
@@ -21,6 +21,8 @@ class Library(IdMixin, TimestampMixin, Base):
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     is_public: Mapped[bool] = mapped_column(default=False)
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # kept by the database (migration 0017): never written by the app
+    book_count: Mapped[int] = mapped_column(server_default=text("0"))
 
 
 class LibraryMembership(IdMixin, Base):
