@@ -279,43 +279,41 @@ def _parts_query(with_reader: bool, dialect: str, kinds: frozenset[str] | None =
         )
 
     none = null()
-    queries = [
-        row("contributor", BookContributor.book_id, Contributor.id, Contributor.name, BookContributor.role,
-            BookContributor.display_order, none)
+    queries = {
+        "contributor": row("contributor", BookContributor.book_id, Contributor.id, Contributor.name,
+            BookContributor.role, BookContributor.display_order, none)
         .join(Contributor, Contributor.id == BookContributor.contributor_id)
         .where(BookContributor.book_id.in_(ids)),
-        row("tag", BookTag.book_id, Tag.id, Tag.name, Tag.color, none, Tag.created_at)
+        "tag": row("tag", BookTag.book_id, Tag.id, Tag.name, Tag.color, none, Tag.created_at)
         .join(Tag, Tag.id == BookTag.tag_id)
         .where(BookTag.book_id.in_(ids)),
-        row("genre", BookGenre.book_id, Genre.id, Genre.name, none, none, Genre.created_at)
+        "genre": row("genre", BookGenre.book_id, Genre.id, Genre.name, none, none, Genre.created_at)
         .join(Genre, Genre.id == BookGenre.genre_id)
         .where(BookGenre.book_id.in_(ids)),
-        row("series", BookSeries.book_id, Series.id, Series.name, none, BookSeries.position, none)
+        "series": row("series", BookSeries.book_id, Series.id, Series.name, none, BookSeries.position, none)
         .join(Series, Series.id == BookSeries.series_id)
         .where(BookSeries.book_id.in_(ids)),
-        row("shelf", BookShelf.book_id, Shelf.id, Shelf.name, none, Shelf.display_order, none)
+        "shelf": row("shelf", BookShelf.book_id, Shelf.id, Shelf.name, none, Shelf.display_order, none)
         .join(Shelf, Shelf.id == BookShelf.shelf_id)
         .where(BookShelf.book_id.in_(ids)),
-        row("cover", CoverImage.entity_id, none, none, none, none, none).where(
+        "cover": row("cover", CoverImage.entity_id, none, none, none, none, none).where(
             CoverImage.entity_type == "book", CoverImage.entity_id.in_(ids), CoverImage.is_primary.is_(True)
         ),
-        row("edition", BookEdition.book_id, BookEdition.id, BookEdition.publisher, BookEdition.language, none,
-            none).add_columns(BookEdition.publish_date.label("published"))
+        "edition": row("edition", BookEdition.book_id, BookEdition.id, BookEdition.publisher, BookEdition.language,
+            none, none).add_columns(BookEdition.publish_date.label("published"))
         .where(BookEdition.book_id.in_(ids), BookEdition.is_primary.is_(True)),
-    ]  # fmt: skip
+    }  # fmt: skip
     if with_reader:
-        queries.append(
+        queries["status"] = (
             row("status", BookEdition.book_id, none, UserBookInteraction.read_status, none, none, none)
             .join(UserBookInteraction, UserBookInteraction.book_edition_id == BookEdition.id)
             .where(BookEdition.book_id.in_(ids), UserBookInteraction.user_id == bindparam("reader"))
         )
-    if kinds is not None:
-        order = ("contributor", "tag", "genre", "series", "shelf", "cover", "edition", "status")
-        queries = [q for name, q in zip(order, queries, strict=False) if name in kinds]
+    chosen = [q for kind, q in queries.items() if kinds is None or kind in kinds]
     # every branch needs the same columns: the edition's publish date rides along as an extra column
     date_none = typed(none, Date())
-    queries = [q if q.selected_columns.keys()[-1] == "published" else q.add_columns(date_none) for q in queries]
-    return union_all(*queries)
+    chosen = [q if q.selected_columns.keys()[-1] == "published" else q.add_columns(date_none) for q in chosen]
+    return union_all(*chosen)
 
 
 async def contributor_links(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
