@@ -23,6 +23,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     null,
     select,
     text,
@@ -32,9 +33,12 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import ColumnClause
 
 from librarium.books.filters import search_document
 from librarium.db.base import ReadUuid, UTCDateTime, table_of
+from librarium.kit import search
 from librarium.kit.repository import LibraryScoped
 from librarium.kit.sorting import derive_sort_name
 from librarium.models import (
@@ -111,12 +115,26 @@ def page_statements(where: ColumnElement[bool], order: list[Any], offset: int, l
     return count, ids
 
 
+def _walked(where: ColumnElement[bool]) -> Any:
+    """The same condition with its full-text match kept from driving the plan (SQLite: a unary + on the rowid),
+    so that the planner walks the library's sorted index and stops at the page."""
+
+    def swap(element: Any, **_: Any) -> Any:
+        if isinstance(element, ColumnClause) and element.is_literal and element.name == "books.rowid":
+            return literal_column("+books.rowid")
+        return None
+
+    return visitors.replacement_traverse(where, {}, swap)
+
+
 async def page_ids(
-    session: AsyncSession, where: ColumnElement[bool], order: list[Any], offset: int, limit: int, count: bool = True
-) -> tuple[list[uuid.UUID], int | None]:
+    session: AsyncSession, where: ColumnElement[bool], order: list[Any], offset: int, limit: int, count: bool = True,
+    walk: bool = False,
+) -> tuple[list[uuid.UUID], int | None]:  # fmt: skip
     """A page's ids and the number of matches. Without `count` the matches are not counted (a broad search
-    spends most of its time there): the total is then known only on a page that ends the list, else None."""
-    counting, ids = page_statements(where, order, offset, limit if count else limit + 1)
+    spends most of its time there): the total is then known only on a page that ends the list, else None.
+    With `walk` (SQLite), the page is found by walking the sorted index rather than from the full-text hits."""
+    counting, ids = page_statements(_walked(where) if walk else where, order, offset, limit if count else limit + 1)
     if count:
         total = (await session.execute(counting)).scalar_one()
         return list((await session.execute(ids)).scalars()), int(total)
@@ -143,6 +161,12 @@ _BOOK_COUNT = select(Library.book_count).where(Library.id == bindparam("library_
 async def book_count(session: AsyncSession, library_id: uuid.UUID) -> int:
     """The library's number of books, kept by the database (migration 0017): no count over its books."""
     return int((await session.execute(_BOOK_COUNT, {"library_id": library_id})).scalar_one_or_none() or 0)
+
+
+async def matches_at_least(session: AsyncSession, words: str, n: int) -> bool:
+    """SQLite: whether at least `n` books of any library match these plain words."""
+    found = (await session.execute(select(func.count()).select_from(search.fts5_hits(words, n).subquery()))).scalar()
+    return int(found or 0) >= n
 
 
 async def fingerprint(session: AsyncSession, library_id: uuid.UUID) -> tuple[int, Any]:

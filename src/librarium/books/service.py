@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -121,8 +122,9 @@ async def page_of_ids(
     if count and unfiltered:  # the library's own count, kept by the database, instead of counting it
         ids, _ = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count=False)
         return ids, await repo.book_count(session, library_id), page, per_page
+    walk = not count and await _walk(session, library_id, p, page * per_page)
     try:
-        ids, total = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count)
+        ids, total = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count, walk)
     except DBAPIError as exc:
         # PostgreSQL's regex dialect differs from RE2's: a pattern RE2 accepts can still fail there.
         message = str(exc.orig).lower()
@@ -132,6 +134,25 @@ async def page_of_ids(
             raise BadRequest("regular expression took too long") from exc
         raise
     return ids, total, page, per_page
+
+
+PLAIN_WORDS = re.compile(r"[^\W_]+(?:\s+[^\W_]+)*")
+WALK_AT_MOST = 20_000  # index entries a walk may expect to read (about 5 ms on SQLite)
+
+
+async def _walk(session: AsyncSession, library_id: uuid.UUID, p: ListParams, needed: int) -> bool:
+    """Whether to walk the sorted index for an uncounted page of a broad word search of books with files (the
+    catalogue's) on SQLite. SQLite looks up every full-text match and sorts them all (13 ms for 4,000 matches in a
+    100,000-book library); walking the sorted index instead stops at the page (4 ms), but reads the whole library
+    for a narrow search. Walked when the matches are dense enough for the page to come within WALK_AT_MOST
+    entries, as a probe of the full-text index (capped) tells."""
+    if repo.dialect(session) != "sqlite" or not p.with_files or p.sort or p.regex or p.filter.strip():
+        return False
+    if p.letter or p.tag or p.type_filter or not PLAIN_WORDS.fullmatch(p.q.strip()):
+        return False
+    books = await repo.book_count(session, library_id)
+    dense = needed * books // WALK_AT_MOST + 1  # matches that bring `needed` of them within the walk
+    return dense <= 5_000 and await repo.matches_at_least(session, p.q, dense)
 
 
 async def letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from sqlalchemy import ColumnElement, column, func, literal_column, select, table
 
@@ -32,6 +33,16 @@ def _fts5_term(tokens: list[str], phrase: bool) -> str:
     if phrase:
         return '"' + " ".join(tokens) + '"*'
     return " AND ".join(f'"{t}"*' for t in tokens)
+
+
+def fts5_hits(value: str, limit: int) -> Any:
+    """SQLite: the full-text hits of `value`'s words (every one a word prefix), at most `limit` of them, in any
+    library — a cheap probe of how broad a search is."""
+    return (
+        select(_fts.c.rowid)
+        .where(literal_column("books_fts").op("MATCH")(_fts5_term(words(value), False)))
+        .limit(limit)
+    )
 
 
 def _tsquery_term(tokens: list[str], phrase: bool) -> str:
