@@ -143,7 +143,7 @@ WALK_AT_MOST = 20_000  # index entries a walk may expect to read (about 5 ms on 
 async def _walk(session: AsyncSession, library_id: uuid.UUID, p: ListParams, needed: int) -> bool:
     """Whether to walk the sorted index for an uncounted page of a broad word search of books with files (the
     catalogue's) on SQLite. SQLite looks up every full-text match and sorts them all (13 ms for 4,000 matches in a
-    100,000-book library); walking the sorted index instead stops at the page (4 ms), but reads the whole library
+    100,000-book library); walking the sorted index instead stops at the page (5 ms), but reads the whole library
     for a narrow search. Walked when the matches are dense enough for the page to come within WALK_AT_MOST
     entries, as a probe of the full-text index (capped) tells."""
     if repo.dialect(session) != "sqlite" or not p.with_files or p.sort or p.regex or p.filter.strip():
