@@ -54,7 +54,7 @@ async def search(
     library_id: uuid.UUID, request: Request, reader: CurrentReader, session: Session, q: str = "", page: int = Page
 ) -> Response:
     await reader_can(session, reader, library_id)
-    return respond.feed(request, await service.search(session, library_id, q, page, reader.id), ACQUISITION)
+    return respond.feed(request, await service.search(session, library_id, q, page), ACQUISITION)
 
 
 @router.get(LIB + "/files/{file_id}")
@@ -68,7 +68,7 @@ async def download(
     if row.koreader_digest is None:  # a file stored before KOReader ids were kept: its id, for progress sync
         async with request.app.state.db.unit_of_work() as writer:
             await edition_files.remember_digest(writer, row.id, path)
-    authors = await service.authors_of(session, book.id, reader.id)
+    authors = await service.authors_of(session, book.id)
     media = paths.MEDIA_TYPES.get(row.file_format, "application/octet-stream")
     return file_response(
         request, path, media, etag=f"{row.id}-{path.stat().st_size}", cache_control="private, no-cache",

@@ -126,7 +126,7 @@ def _book_entry(book: dict[str, Any], files: list[Any]) -> Entry:
 
 async def _acquisition(
     session: AsyncSession, feed_id: str, title: str, base: str, ids: list[uuid.UUID], more: bool, page: int,
-    reader: uuid.UUID, library_id: uuid.UUID, query: dict[str, str] | None = None, total: int | None = None,
+    library_id: uuid.UUID, query: dict[str, str] | None = None, total: int | None = None,
 ) -> Feed:  # fmt: skip
     shaped = await books.books_of(session, ids, None, ENTRY_PARTS)
     files = await repo.files_of(session, ids)
@@ -150,7 +150,7 @@ async def books_feed(
         title, base = name, lib_path(library_id, plural, str(key))
     ids, more = await repo.page_of_books(session, library_id, kind, key, reader, (page - 1) * PER_PAGE, PER_PAGE)
     feed_id = f"urn:librarium:library:{library_id}:{kind}:{key or ''}"
-    return await _acquisition(session, feed_id, title, base, ids, more, page, reader, library_id)
+    return await _acquisition(session, feed_id, title, base, ids, more, page, library_id)
 
 
 async def people_feed(session: AsyncSession, library_id: uuid.UUID, kind: str, page: int) -> Feed:
@@ -174,7 +174,7 @@ async def people_feed(session: AsyncSession, library_id: uuid.UUID, kind: str, p
     return Feed(f"urn:librarium:library:{library_id}:{kind}", title, links, entries)
 
 
-async def search(session: AsyncSession, library_id: uuid.UUID, terms: str, page: int, reader: uuid.UUID) -> Feed:
+async def search(session: AsyncSession, library_id: uuid.UUID, terms: str, page: int) -> Feed:
     """`terms` in our query language (`tolkien type:novel`, `series:"Discworld"`…)."""
     params = ListParams(q=terms, page=page, per_page=PER_PAGE, with_files=True)
     # not counted: counting a broad search's matches cost more than finding its page (readers follow `next`);
@@ -182,8 +182,7 @@ async def search(session: AsyncSession, library_id: uuid.UUID, terms: str, page:
     ids, total, _, _ = await books.page_of_ids(session, library_id, params, count=False)
     return await _acquisition(
         session, f"urn:librarium:library:{library_id}:search:{quote(terms)}", f"Search: {terms}",
-        lib_path(library_id, "search"), ids, bool(ids) and total is None, page, reader, library_id, {"q": terms},
-        total,
+        lib_path(library_id, "search"), ids, bool(ids) and total is None, page, library_id, {"q": terms}, total,
     )  # fmt: skip
 
 
@@ -198,9 +197,10 @@ async def download(session: AsyncSession, library_id: uuid.UUID, file_id: uuid.U
     return found
 
 
-async def authors_of(session: AsyncSession, book_id: uuid.UUID, reader: uuid.UUID) -> list[str]:
-    shaped = await books.books_of(session, [book_id], reader)
-    return [c["name"] for c in shaped[0]["contributors"] if c["role"] == "author"] if shaped else []
+async def authors_of(session: AsyncSession, book_id: uuid.UUID) -> list[str]:
+    """The book's authors in display order (its contributors only, not its whole shape)."""
+    links = (await books.contributors_of(session, [book_id])).get(book_id, [])
+    return [c["name"] for c in links if c["role"] == "author"]
 
 
 def download_name(title: str, authors: list[str], file_format: str) -> str:
