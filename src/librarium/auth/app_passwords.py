@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.auth import repository as repo
 from librarium.auth.ratelimit import AttemptLimiter
+from librarium.auth.schemas import AppPasswordCreated, AppPasswordRead
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, NotFound, TooManyRequests, Unauthorized
 from librarium.models import AppPassword
@@ -75,12 +76,13 @@ class Keyring:
         return self.digest("md5:" + hashlib.md5(secret.encode()).hexdigest())  # noqa: S324 (KOReader's scheme)
 
 
-def view(row: AppPassword) -> dict[str, object]:
-    return {"id": row.id, "name": row.name, "hint": row.hint + "…", "created_at": row.created_at,
-            "last_used_at": row.last_used_at}  # fmt: skip
+def view(row: AppPassword) -> AppPasswordRead:
+    return AppPasswordRead(
+        id=row.id, name=row.name, hint=row.hint + "…", created_at=row.created_at, last_used_at=row.last_used_at
+    )
 
 
-async def create(session: AsyncSession, keys: Keyring, user_id: uuid.UUID, name: str) -> dict[str, object]:
+async def create(session: AsyncSession, keys: Keyring, user_id: uuid.UUID, name: str) -> AppPasswordCreated:
     name = name.strip()
     if not name:
         raise BadRequest("name is required")
@@ -95,10 +97,10 @@ async def create(session: AsyncSession, keys: Keyring, user_id: uuid.UUID, name:
     )  # fmt: skip
     session.add(row)
     await session.flush()
-    return {**view(row), "password": secret}  # the only time the secret is shown
+    return AppPasswordCreated(**view(row).model_dump(), password=secret)  # the only time the secret is shown
 
 
-async def mine(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, object]]:
+async def mine(session: AsyncSession, user_id: uuid.UUID) -> list[AppPasswordRead]:
     return [view(row) for row in await repo.app_passwords_of(session, user_id)]
 
 

@@ -23,7 +23,7 @@ from librarium.auth.schemas import (
     UserCreate,
     UserRead,
 )
-from librarium.kit.routing import NO_CONTENT, api_router, no_content
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
 from librarium.kit.schema import Envelope, Message
 
 router = api_router()
@@ -35,43 +35,43 @@ def _client(request: Request) -> str:
 
 @router.get("/setup/status", tags=["setup"], response_model=Envelope[SetupStatus])
 async def setup_status(session: Session) -> Envelope[SetupStatus]:
-    return Envelope(data=SetupStatus(initialized=await service.is_initialized(session)))
+    return ok(SetupStatus(initialized=await service.is_initialized(session)))
 
 
 @router.post("/setup/admin", tags=["setup"], status_code=201, response_model=Envelope[TokenRead])
 async def setup_admin(body: UserCreate, session: Session, ctx: AuthCtx) -> Envelope[TokenRead]:
-    return Envelope(data=await service.setup_admin(session, ctx, body))
+    return ok(await service.setup_admin(session, ctx, body))
 
 
 @router.post("/auth/register", tags=["auth"], status_code=201, response_model=Envelope[TokenRead])
 async def register(body: UserCreate, session: Session, ctx: AuthCtx) -> Envelope[TokenRead]:
-    return Envelope(data=await service.register(session, ctx, body))
+    return ok(await service.register(session, ctx, body))
 
 
 @router.post("/auth/login", tags=["auth"], response_model=Envelope[TokenRead])
 async def login(body: LoginRequest, request: Request, session: Session, ctx: AuthCtx) -> Envelope[TokenRead]:
-    return Envelope(data=await service.login(session, ctx, body, _client(request)))
+    return ok(await service.login(session, ctx, body, _client(request)))
 
 
 @router.post("/auth/refresh", tags=["auth"], response_model=Envelope[TokenRead])
 async def refresh(body: RefreshRequest, session: Session, ctx: AuthCtx) -> Envelope[TokenRead]:
-    return Envelope(data=await service.refresh(session, ctx, body.refresh_token))
+    return ok(await service.refresh(session, ctx, body.refresh_token))
 
 
 @router.post("/auth/logout", tags=["auth"], response_model=Envelope[Message])
 async def logout(caller: CurrentCaller, session: Session) -> Envelope[Message]:
     await service.logout(session, caller.claims)
-    return Envelope(data=Message(message="logged out"))
+    return ok(Message(message="logged out"))
 
 
 @router.get("/auth/me", tags=["auth"], response_model=Envelope[UserRead])
 async def me(caller: CurrentCaller) -> Envelope[UserRead]:
-    return Envelope(data=UserRead.model_validate(caller.user))
+    return ok(UserRead.model_validate(caller.user))
 
 
 @router.put("/auth/me", tags=["auth"], response_model=Envelope[UserRead])
 async def update_me(body: ProfileUpdate, caller: CurrentCaller, session: Session) -> Envelope[UserRead]:
-    return Envelope(data=UserRead.model_validate(await service.update_profile(session, caller.user, body)))
+    return ok(UserRead.model_validate(await service.update_profile(session, caller.user, body)))
 
 
 @router.put("/auth/me/password", tags=["auth"], response_model=Envelope[Message])
@@ -79,12 +79,12 @@ async def change_password(
     body: PasswordChange, caller: CurrentCaller, session: Session, ctx: AuthCtx
 ) -> Envelope[Message]:
     await service.change_password(session, ctx, caller.user, caller.claims, body)
-    return Envelope(data=Message(message="password updated"))
+    return ok(Message(message="password updated"))
 
 
 @router.get("/auth/me/preferences", tags=["auth"], response_model=Envelope[PreferencesRead])
 async def get_preferences(caller: CurrentCaller, session: Session) -> Envelope[PreferencesRead]:
-    return Envelope(data=PreferencesRead(prefs=await service.get_preferences(session, caller.id)))
+    return ok(PreferencesRead(prefs=await service.get_preferences(session, caller.id)))
 
 
 @router.patch("/auth/me/preferences", tags=["auth"], response_model=Envelope[Message])
@@ -92,21 +92,23 @@ async def patch_preferences(
     caller: CurrentCaller, session: Session, patch: dict[str, Any] = Body(...)
 ) -> Envelope[Message]:
     await service.patch_preferences(session, caller.id, patch)
-    return Envelope(data=Message(message="ok"))
+    return ok(Message(message="ok"))
 
 
 # --- app passwords for reading apps (our addition) ---------------------------------------------------------
 
 
-@router.get("/auth/me/app-passwords", tags=["auth"], response_model=Envelope[list[AppPasswordRead]])
-async def list_app_passwords(caller: CurrentCaller, session: Session) -> Any:
-    return {"data": await app_passwords.mine(session, caller.id)}
+@router.get("/auth/me/app-passwords", tags=["auth"])
+async def list_app_passwords(caller: CurrentCaller, session: Session) -> Envelope[list[AppPasswordRead]]:
+    return ok(await app_passwords.mine(session, caller.id))
 
 
-@router.post("/auth/me/app-passwords", tags=["auth"], status_code=201, response_model=Envelope[AppPasswordCreated])
-async def create_app_password(body: AppPasswordCreate, caller: CurrentCaller, session: Session, ctx: AuthCtx) -> Any:
+@router.post("/auth/me/app-passwords", tags=["auth"], status_code=201)
+async def create_app_password(
+    body: AppPasswordCreate, caller: CurrentCaller, session: Session, ctx: AuthCtx
+) -> Envelope[AppPasswordCreated]:
     """The answer holds the secret (`password`); it is never shown again."""
-    return {"data": await app_passwords.create(session, ctx.app_keys, caller.id, body.name)}
+    return ok(await app_passwords.create(session, ctx.app_keys, caller.id, body.name))
 
 
 @router.delete(

@@ -6,13 +6,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.config import Settings
 from librarium.contributors import repository as repo
-from librarium.contributors.schemas import ContributorMetadataApply, WorkIn
+from librarium.contributors.schemas import ContributorDetail, ContributorMetadataApply, WorkIn
 from librarium.contributors.service import detail_shape, get
 from librarium.db import unit
 from librarium.db.base import utcnow
@@ -59,7 +58,7 @@ async def apply(
     contributor_id: uuid.UUID,
     body: ContributorMetadataApply,
     user_id: uuid.UUID,
-) -> dict[str, Any]:
+) -> ContributorDetail:
     await get(session, contributor_id)
     photo: bytes | None = None
     if body.photo_url.strip():

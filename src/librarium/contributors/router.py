@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Request, Response
 
@@ -29,20 +29,20 @@ router = api_router(tags=["contributors"])
 LIB = "/libraries/{library_id}/contributors"
 
 
-@router.get("/contributors", response_model=Envelope[list[ContributorRef]])
-async def search_contributors(_: CurrentCaller, session: Session, q: str = "") -> Any:
+@router.get("/contributors")
+async def search_contributors(_: CurrentCaller, session: Session, q: str = "") -> Envelope[list[ContributorRef]]:
     return ok(await service.search(session, q))
 
 
-@router.post("/contributors", status_code=201, response_model=Envelope[ContributorRef])
-async def create_contributor(body: ContributorCreate, _: CurrentCaller, session: Session) -> Any:
+@router.post("/contributors", status_code=201)
+async def create_contributor(body: ContributorCreate, _: CurrentCaller, session: Session) -> Envelope[ContributorRef]:
     return ok(await service.create(session, body.name))
 
 
-@router.patch("/contributors/{contributor_id}", response_model=Envelope[ContributorDetail])
+@router.patch("/contributors/{contributor_id}")
 async def patch_contributor(
     contributor_id: uuid.UUID, body: ContributorPatch, _: CurrentCaller, session: Session
-) -> Any:
+) -> Envelope[ContributorDetail]:
     return ok(await service.patch(session, contributor_id, body))
 
 
@@ -60,7 +60,7 @@ async def delete_work(contributor_id: uuid.UUID, work_id: uuid.UUID, _: CurrentC
     return no_content()
 
 
-@router.get("/contributors/{contributor_id}/metadata/fetch", response_model=Envelope[ContributorRecord])
+@router.get("/contributors/{contributor_id}/metadata/fetch")
 async def fetch_metadata(
     contributor_id: uuid.UUID,
     _: CurrentCaller,
@@ -68,22 +68,22 @@ async def fetch_metadata(
     lookup: Lookups,
     provider: str = "",
     external_id: str = "",
-) -> Any:
+) -> Envelope[ContributorRecord]:
     """A provider's record of the person; nothing is saved (upstream does not look at the path id; we
     answer 404 for a contributor that does not exist)."""
     await service.get(session, contributor_id)
     return ok(await providers.fetch_contributor(lookup, provider, external_id))
 
 
-@router.post("/contributors/{contributor_id}/metadata/apply", response_model=Envelope[ContributorDetail])
+@router.post("/contributors/{contributor_id}/metadata/apply")
 async def apply_metadata(
     contributor_id: uuid.UUID, body: ContributorMetadataApply, request: Request, caller: CurrentCaller, session: Session
-) -> Any:
+) -> Envelope[ContributorDetail]:
     user_id = caller.id
     return ok(await metadata.apply(session, request.app.state.settings, contributor_id, body, user_id))
 
 
-@router.get(LIB, response_model=Envelope[ContributorPage])
+@router.get(LIB)
 async def library_contributors(
     library_id: uuid.UUID,
     _: Annotated[Caller, can("books:read")],
@@ -94,9 +94,9 @@ async def library_contributors(
     sort_dir: str = "",
     page: str = "1",
     per_page: str = "25",
-) -> Any:
-    return ok(
-        await service.library_page(
+) -> Envelope[ContributorPage]:
+    return Envelope(
+        data=await service.library_page(
             session,
             library_id,
             q=q,
@@ -109,18 +109,18 @@ async def library_contributors(
     )
 
 
-@router.get(LIB + "/letters", response_model=Envelope[list[str]])
+@router.get(LIB + "/letters")
 async def library_contributor_letters(
     library_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session
-) -> Any:
+) -> Envelope[list[str]]:
     return ok(await service.library_letters(session, library_id))
 
 
-@router.get(LIB + "/{contributor_id}", response_model=Envelope[ContributorLibraryDetail])
+@router.get(LIB + "/{contributor_id}")
 async def library_contributor(
     library_id: uuid.UUID,
     contributor_id: uuid.UUID,
     caller: Annotated[Caller, can("books:read")],
     session: Session,
-) -> Any:
+) -> Envelope[ContributorLibraryDetail]:
     return ok(await service.library_detail(session, library_id, contributor_id, caller.id))

@@ -40,7 +40,7 @@ class ContributorListItem(Read):
     is_corporate: bool
     photo_url: str | None
     book_count: int
-    nationality: str
+    nationality: Str
     born_date: str | None
     updated_at: datetime
 
@@ -57,10 +57,10 @@ class ContributorDetail(Read):
     name: str
     sort_name: str
     is_corporate: bool
-    bio: str
+    bio: Str
     born_date: str | None
     died_date: str | None
-    nationality: str
+    nationality: Str
     external_ids: dict[str, Any]
     photo_url: str | None
     book_count: int
@@ -72,10 +72,10 @@ class ContributorWorkRead(Read):
     id: uuid.UUID
     contributor_id: uuid.UUID
     title: str
-    isbn_13: str
-    isbn_10: str
+    isbn_13: Str
+    isbn_10: Str
     publish_year: int | None
-    cover_url: str
+    cover_url: Str
     source: str
     created_at: datetime
     in_library: bool

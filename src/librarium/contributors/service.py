@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books import service as books
 from librarium.contributors import repository as repo
-from librarium.contributors.schemas import ContributorPatch
+from librarium.contributors.schemas import (
+    ContributorDetail,
+    ContributorLibraryDetail,
+    ContributorListItem,
+    ContributorPage,
+    ContributorPatch,
+    ContributorRef,
+    ContributorWorkRead,
+)
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.kit import dates
@@ -35,22 +42,22 @@ async def _with_photo(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.U
     return await repo.with_photo(session, ids)
 
 
-async def search(session: AsyncSession, q: str) -> list[dict[str, Any]]:
+async def search(session: AsyncSession, q: str) -> list[ContributorRef]:
     if len(q.encode()) < 2:
         return []
-    return [{"id": i, "name": n} for i, n in await repo.named_like(session, q)]
+    return [ContributorRef(id=i, name=n) for i, n in await repo.named_like(session, q)]
 
 
 def _check_name(name: str) -> str:
     return required_text(name, "name", 255)
 
 
-async def create(session: AsyncSession, name: str) -> dict[str, Any]:
+async def create(session: AsyncSession, name: str) -> ContributorRef:
     name = _check_name(name)
     contributor = Contributor(name=name, name_lower=name.lower(), sort_name=derive_sort_name(name))
     session.add(contributor)
     await session.flush()
-    return {"id": contributor.id, "name": contributor.name}
+    return ContributorRef.model_validate(contributor)
 
 
 async def get(session: AsyncSession, contributor_id: uuid.UUID) -> Contributor:
@@ -73,7 +80,7 @@ async def library_page(
     sort_dir: str,
     page: int,
     per_page: int,
-) -> dict[str, Any]:
+) -> ContributorPage:
     page = min(max(page, 1), MAX_PAGE)
     per_page = 25 if per_page <= 0 else min(per_page, 200)  # upstream clamps here rather than resetting
     rows, total = await repo.library_page(
@@ -88,45 +95,45 @@ async def library_page(
     )
     photos = await _with_photo(session, [c.id for c, _ in rows])
     items = [
-        {
-            "id": c.id,
-            "name": c.name,
-            "sort_name": c.sort_name,
-            "is_corporate": c.is_corporate,
-            "photo_url": _photo_url(c, c.id in photos),
-            "book_count": int(n),
-            "nationality": c.nationality or "",
-            "born_date": _midnight(c.born_date),
-            "updated_at": c.updated_at,
-        }
+        ContributorListItem(
+            id=c.id,
+            name=c.name,
+            sort_name=c.sort_name,
+            is_corporate=c.is_corporate,
+            photo_url=_photo_url(c, c.id in photos),
+            book_count=int(n),
+            nationality=c.nationality,
+            born_date=_midnight(c.born_date),
+            updated_at=c.updated_at,
+        )
         for c, n in rows
     ]
-    return {"items": items, "total": int(total), "page": page, "per_page": per_page}
+    return ContributorPage(items=items, total=int(total), page=page, per_page=per_page)
 
 
 async def library_letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
     return await repo.library_letters(session, library_id)
 
 
-def detail_shape(contributor: Contributor, has_photo: bool) -> dict[str, Any]:
-    return {
-        "id": contributor.id,
-        "name": contributor.name,
-        "sort_name": contributor.sort_name,
-        "is_corporate": contributor.is_corporate,
-        "bio": contributor.bio or "",
-        "born_date": _midnight(contributor.born_date),
-        "died_date": _midnight(contributor.died_date),
-        "nationality": contributor.nationality or "",
-        "external_ids": contributor.external_ids or {},
-        "photo_url": _photo_url(contributor, has_photo),
-        "book_count": 0,
-        "created_at": contributor.created_at,
-        "updated_at": contributor.updated_at,
-    }
+def detail_shape(contributor: Contributor, has_photo: bool) -> ContributorDetail:
+    return ContributorDetail(
+        id=contributor.id,
+        name=contributor.name,
+        sort_name=contributor.sort_name,
+        is_corporate=contributor.is_corporate,
+        bio=contributor.bio,
+        born_date=_midnight(contributor.born_date),
+        died_date=_midnight(contributor.died_date),
+        nationality=contributor.nationality,
+        external_ids=contributor.external_ids or {},
+        photo_url=_photo_url(contributor, has_photo),
+        book_count=0,
+        created_at=contributor.created_at,
+        updated_at=contributor.updated_at,
+    )
 
 
-async def _works(session: AsyncSession, library_id: uuid.UUID, contributor_id: uuid.UUID) -> list[dict[str, Any]]:
+async def _works(session: AsyncSession, library_id: uuid.UUID, contributor_id: uuid.UUID) -> list[ContributorWorkRead]:
     works = await repo.works(session, contributor_id)
     works.sort(key=lambda w: (w.publish_year is None, w.publish_year or 0, w.title))
     isbns = {w.isbn_13 for w in works if w.isbn_13} | {w.isbn_10 for w in works if w.isbn_10}
@@ -140,39 +147,41 @@ async def _works(session: AsyncSession, library_id: uuid.UUID, contributor_id: u
     for w in works:
         match = owned.get(w.isbn_13 or "") or owned.get(w.isbn_10 or "")
         out.append(
-            {
-                "id": w.id,
-                "contributor_id": w.contributor_id,
-                "title": w.title,
-                "isbn_13": w.isbn_13 or "",
-                "isbn_10": w.isbn_10 or "",
-                "publish_year": w.publish_year,
-                "cover_url": w.cover_url or "",
-                "source": w.source,
-                "created_at": w.created_at,
-                "in_library": match is not None,
-                "library_book_id": match,
-            }
+            ContributorWorkRead(
+                id=w.id,
+                contributor_id=w.contributor_id,
+                title=w.title,
+                isbn_13=w.isbn_13,
+                isbn_10=w.isbn_10,
+                publish_year=w.publish_year,
+                cover_url=w.cover_url,
+                source=w.source,
+                created_at=w.created_at,
+                in_library=match is not None,
+                library_book_id=match,
+            )
         )
     return out
 
 
 async def library_detail(
     session: AsyncSession, library_id: uuid.UUID, contributor_id: uuid.UUID, reader: uuid.UUID
-) -> dict[str, Any]:
+) -> ContributorLibraryDetail:
     contributor = await get(session, contributor_id)
     found = await repo.books_in_library(session, library_id, contributor_id)
     rows = sorted(found, key=lambda r: (natural_sort_key(r[1]), str(r[0])))
     detail = detail_shape(contributor, bool(await _with_photo(session, [contributor.id])))
-    detail["works"] = await _works(session, library_id, contributor_id)
-    detail["books"] = await books.books_of(session, [r[0] for r in rows], reader)
-    return detail
+    return ContributorLibraryDetail(
+        **detail.model_dump(),
+        works=await _works(session, library_id, contributor_id),
+        books=await books.books_of(session, [r[0] for r in rows], reader),
+    )
 
 
 # --- instance-wide edits --------------------------------------------------------------------------
 
 
-async def patch(session: AsyncSession, contributor_id: uuid.UUID, body: ContributorPatch) -> dict[str, Any]:
+async def patch(session: AsyncSession, contributor_id: uuid.UUID, body: ContributorPatch) -> ContributorDetail:
     contributor = await get(session, contributor_id)
     fields = body.model_fields_set
     if body.is_corporate is not None:

@@ -12,6 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.books import service as books
 from librarium.dashboard import repository as repo
+from librarium.dashboard.schemas import (
+    ContinueSeriesItem,
+    DashboardBook,
+    DashboardStats,
+    FinishedBook,
+    MonthlyReads,
+    ReadingBook,
+)
 
 DEFAULT_PICK_TYPES = ["novel", "light_novel", "non_fiction"]
 _PRIORITY = {"read": 1, "reading": 2, "did_not_finish": 3}
@@ -30,7 +38,7 @@ async def _authors(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUI
 async def _cards(
     session: AsyncSession, ids: list[uuid.UUID], version: str = "updated"
 ) -> dict[uuid.UUID, dict[str, Any]]:
-    """book_id -> {book_id, library_id, library_name, title, cover_url, authors}."""
+    """book_id -> the fields of its BookCard (each answer adds its own to make its model)."""
     if not ids:
         return {}
     rows = await repo.books_with_library_names(session, ids)
@@ -65,32 +73,32 @@ def _statuses(rows: list[Any]) -> dict[uuid.UUID, str]:
     return best
 
 
-async def currently_reading(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+async def currently_reading(session: AsyncSession, user_id: uuid.UUID) -> list[ReadingBook]:
     latest: dict[uuid.UUID, datetime] = {}
     for row in await _interactions(session, user_id):
         if row.read_status == "reading" and (row.book_id not in latest or row.updated_at > latest[row.book_id]):
             latest[row.book_id] = row.updated_at
     ids = sorted(latest, key=lambda b: latest[b], reverse=True)[:24]
     cards = await _cards(session, ids)
-    return [cards[b] | {"read_status": "reading", "updated_at": _stamp(latest[b])} for b in ids if b in cards]
+    return [ReadingBook(**cards[b], read_status="reading", updated_at=_stamp(latest[b])) for b in ids if b in cards]
 
 
-async def recently_added(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+async def recently_added(session: AsyncSession, user_id: uuid.UUID) -> list[DashboardBook]:
     ids = await repo.newest_book_ids(session, user_id, 24)
     cards = await _cards(session, ids, version="created")
     statuses = _statuses(await _interactions(session, user_id))
-    return [cards[b] | {"read_status": statuses.get(b, "")} for b in ids if b in cards]
+    return [DashboardBook(**cards[b], read_status=statuses.get(b, "")) for b in ids if b in cards]
 
 
 async def picks_of_the_day(
     session: AsyncSession, user_id: uuid.UUID, media_types: list[str] | None
-) -> list[dict[str, Any]]:
+) -> list[DashboardBook]:
     names = media_types or DEFAULT_PICK_TYPES
     seen = [b for b, s in _statuses(await _interactions(session, user_id)).items() if s in _PRIORITY]
     today = datetime.now(UTC).date().isoformat()
     ids = await repo.daily_picks(session, user_id, names, seen, today, 24)  # a new, stable order every day
     cards = await _cards(session, ids)
-    return [cards[b] | {"read_status": ""} for b in ids if b in cards]
+    return [DashboardBook(**cards[b], read_status="") for b in ids if b in cards]
 
 
 def _finished_at(row: Any) -> datetime:
@@ -99,7 +107,7 @@ def _finished_at(row: Any) -> datetime:
     return row.updated_at  # type: ignore[no-any-return]
 
 
-async def recently_finished(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+async def recently_finished(session: AsyncSession, user_id: uuid.UUID) -> list[FinishedBook]:
     latest: dict[uuid.UUID, Any] = {}
     for row in await _interactions(session, user_id):
         if row.read_status == "read" and (
@@ -115,11 +123,11 @@ async def recently_finished(session: AsyncSession, user_id: uuid.UUID) -> list[d
         row, finished = latest[b], _finished_at(latest[b])
         card = cards[b]
         card["cover_url"] = card["cover_url"] and card["cover_url"].split("?v=")[0] + f"?v={int(finished.timestamp())}"
-        out.append(card | {"finished_at": _stamp(finished), "rating": row.rating, "is_favorite": row.is_favorite})
+        out.append(FinishedBook(**card, finished_at=_stamp(finished), rating=row.rating, is_favorite=row.is_favorite))
     return out
 
 
-async def continue_series(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+async def continue_series(session: AsyncSession, user_id: uuid.UUID) -> list[ContinueSeriesItem]:
     statuses = _statuses(await _interactions(session, user_id))
     read = {b for b, s in statuses.items() if s == "read"}
     if not read:
@@ -138,20 +146,20 @@ async def continue_series(session: AsyncSession, user_id: uuid.UUID) -> list[dic
     picks = picks[:12]
     cards = await _cards(session, [p[0].book_id for p in picks])
     return [
-        cards[e.book_id]
-        | {
-            "series_id": e.id,
-            "series_name": e.name,
-            "position": float(e.position),
-            "last_read_position": last_read,
-            "read_status": statuses.get(e.book_id, ""),
-        }
+        ContinueSeriesItem(
+            **cards[e.book_id],
+            series_id=e.id,
+            series_name=e.name,
+            position=float(e.position),
+            last_read_position=last_read,
+            read_status=statuses.get(e.book_id, ""),
+        )
         for e, last_read in picks
         if e.book_id in cards
     ]
 
 
-async def stats(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
+async def stats(session: AsyncSession, user_id: uuid.UUID) -> DashboardStats:
     now = datetime.now(UTC)
     start_of_year = datetime(now.year, 1, 1, tzinfo=UTC)
     total = await repo.book_count(session, user_id)
@@ -174,12 +182,12 @@ async def stats(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
         key = at.strftime("%Y-%m")
         if key in per_month:
             per_month[key] += 1
-    return {
-        "total_books": int(total),
-        "books_read": sum(1 for s in statuses.values() if s == "read"),
-        "books_reading": sum(1 for s in statuses.values() if s == "reading"),
-        "books_added_this_year": int(added),
-        "books_read_this_year": sum(1 for at in finished.values() if at.year == now.year),
-        "favorites_count": len({row.book_id for row in rows if row.is_favorite}),
-        "monthly_reads": [{"month": m, "count": per_month[m]} for m in months],
-    }
+    return DashboardStats(
+        total_books=int(total),
+        books_read=sum(1 for s in statuses.values() if s == "read"),
+        books_reading=sum(1 for s in statuses.values() if s == "reading"),
+        books_added_this_year=int(added),
+        books_read_this_year=sum(1 for at in finished.values() if at.year == now.year),
+        favorites_count=len({row.book_id for row in rows if row.is_favorite}),
+        monthly_reads=[MonthlyReads(month=m, count=per_month[m]) for m in months],
+    )

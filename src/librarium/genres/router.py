@@ -9,7 +9,7 @@ from fastapi import Response
 from librarium.auth.deps import AdminCaller, CurrentCaller, Session
 from librarium.genres import service
 from librarium.genres.schemas import GenreRead, GenreWrite
-from librarium.kit.routing import NO_CONTENT, api_router, no_content
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
 from librarium.kit.schema import Envelope
 
 router = api_router(tags=["genres"])
@@ -17,17 +17,17 @@ router = api_router(tags=["genres"])
 
 @router.get("/genres")
 async def list_genres(_: CurrentCaller, session: Session) -> Envelope[list[GenreRead]]:
-    return Envelope(data=[GenreRead.model_validate(g) for g in await service.list_all(session)])
+    return ok([GenreRead.model_validate(g) for g in await service.list_all(session)])
 
 
 @router.post("/genres", status_code=201)
 async def create_genre(body: GenreWrite, _: AdminCaller, session: Session) -> Envelope[GenreRead]:
-    return Envelope(data=GenreRead.model_validate(await service.create(session, body.name)))
+    return ok(GenreRead.model_validate(await service.create(session, body.name)))
 
 
 @router.put("/genres/{genre_id}")
 async def rename_genre(genre_id: uuid.UUID, body: GenreWrite, _: AdminCaller, session: Session) -> Envelope[GenreRead]:
-    return Envelope(data=GenreRead.model_validate(await service.rename(session, genre_id, body.name)))
+    return ok(GenreRead.model_validate(await service.rename(session, genre_id, body.name)))
 
 
 @router.delete("/genres/{genre_id}", status_code=204, responses=NO_CONTENT, response_class=Response)

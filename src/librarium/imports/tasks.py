@@ -26,6 +26,7 @@ from librarium.jobs.context import JobContext
 from librarium.jobs.registry import job_kind
 from librarium.kit import isbn as isbns
 from librarium.media_types import service as media_types
+from librarium.media_types.schemas import MediaTypeRead
 from librarium.models import ImportJob
 from librarium.tags import service as tags
 
@@ -36,7 +37,7 @@ STEP_ROWS = 500
 class Lookups:
     """Reference data read once per step."""
 
-    def __init__(self, settings: Settings, media: list[dict[str, Any]], known_genres: dict[uuid.UUID, str]):
+    def __init__(self, settings: Settings, media: list[MediaTypeRead], known_genres: dict[uuid.UUID, str]):
         self.settings = settings
         self.media = media
         self.genres = known_genres
@@ -59,8 +60,8 @@ class Lookups:
                 self.tags[name.lower()] = (await tags.create(session, job.library_id, job.created_by, name, "")).id
         return [str(self.tags[name.lower()]) for name in names]
 
-    def _names(self, m: dict[str, Any]) -> tuple[str, str]:
-        return str(m["name"]).lower(), str(m["display_name"]).lower()
+    def _names(self, m: MediaTypeRead) -> tuple[str, str]:
+        return m.name.lower(), m.display_name.lower()
 
     def media_type(self, wanted: str, tag_names: list[str]) -> uuid.UUID:
         """Upstream's choice: the named type (exact, then partial match), else the first tag naming a type,
@@ -74,9 +75,9 @@ class Lookups:
         exact = [m for m in self.media if wanted in self._names(m)] if wanted else []
         partial = [m for m in self.media if any(wanted in n for n in self._names(m))] if wanted else []
         tagged = [m for tag in tag_names for m in self.media if tag.lower() in self._names(m)]
-        novel = [m for m in self.media if m["name"] == "novel"]
+        novel = [m for m in self.media if m.name == "novel"]
         found = (exact or partial or tagged or novel or self.media)[0]
-        return uuid.UUID(str(found["id"]))
+        return found.id
 
 
 Outcome = tuple[str, str, Any]  # (status, message, book id)

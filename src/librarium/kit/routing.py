@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from fastapi import APIRouter, Response
 
 from librarium.db.session import UnitOfWorkRoute
+from librarium.kit.schema import Envelope
+
+T = TypeVar("T")
 
 
 def api_router(**kwargs: Any) -> APIRouter:
@@ -18,8 +21,10 @@ def no_content() -> Response:
     return Response(status_code=204)
 
 
-def ok(data: Any) -> dict[str, Any]:
-    return {"data": data}
+def ok(data: T) -> Envelope[T]:
+    """`{"data": ...}`: typed, so that the type checker holds a handler's declared answer to what its service
+    returns (pydantic's own constructor takes anything)."""
+    return Envelope(data=data)
 
 
 def fast_ok(data: Any, status_code: int = 200) -> Response:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,7 +45,10 @@ async def membership(session: AsyncSession, library_id: uuid.UUID, user_id: uuid
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def members(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[dict[str, Any]]:
+async def members(
+    session: AsyncSession, library_id: uuid.UUID, search: str, tag: str
+) -> list[tuple[LibraryMembership, User, str]]:
+    """(membership, user, role name) in the order they joined."""
     stmt = (
         select(LibraryMembership, User, Role.name)
         .join(User, User.id == LibraryMembership.user_id)
@@ -69,35 +71,20 @@ async def members(session: AsyncSession, library_id: uuid.UUID, search: str, tag
             .where(MemberTag.library_id == library_id, func.lower(Tag.name) == tag.lower())
         )
         stmt = stmt.where(LibraryMembership.user_id.in_(tagged))
-    rows = (await session.execute(stmt)).all()
-    tags = await _member_tags(session, library_id)
-    return [
-        {
-            "user_id": user.id,
-            "username": user.username,
-            "display_name": user.display_name,
-            "email": user.email,
-            "role_id": m.role_id,
-            "role": role,
-            "joined_at": m.joined_at,
-            "tags": tags.get(user.id, []),
-            "invited_by": m.invited_by,
-        }
-        for m, user, role in rows
-    ]
+    return [(m, user, role) for m, user, role in (await session.execute(stmt)).all()]
 
 
-async def _member_tags(session: AsyncSession, library_id: uuid.UUID) -> dict[uuid.UUID, list[dict[str, Any]]]:
+async def member_tags(
+    session: AsyncSession, library_id: uuid.UUID
+) -> list[tuple[uuid.UUID, uuid.UUID, str, str | None]]:
+    """(user, tag id, name, colour) of the library's member tags, by tag name."""
     stmt = (
         select(MemberTag.user_id, Tag.id, Tag.name, Tag.color)
         .join(Tag, Tag.id == MemberTag.tag_id)
         .where(MemberTag.library_id == library_id)
         .order_by(Tag.name)
     )
-    out: dict[uuid.UUID, list[dict[str, Any]]] = {}
-    for user_id, tag_id, name, color in (await session.execute(stmt)).all():
-        out.setdefault(user_id, []).append({"id": tag_id, "name": name, "color": color or ""})
-    return out
+    return [(u, i, n, c) for u, i, n, c in (await session.execute(stmt)).all()]
 
 
 async def by_slug(session: AsyncSession, slug: str) -> Library | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Response
 
@@ -27,26 +27,26 @@ LIB = "/libraries/{library_id}"
 @router.get("/libraries", response_model=Envelope[list[LibraryRead]])
 async def list_libraries(caller: CurrentCaller, session: Session) -> Envelope[list[LibraryRead]]:
     libraries = await service.list_for(session, caller.id, caller.is_admin)
-    return Envelope(data=[LibraryRead.model_validate(lib) for lib in libraries])
+    return ok([LibraryRead.model_validate(lib) for lib in libraries])
 
 
 @router.post("/libraries", status_code=201, response_model=Envelope[LibraryRead])
 async def create_library(body: LibraryCreate, caller: CurrentCaller, session: Session) -> Envelope[LibraryRead]:
-    return Envelope(data=LibraryRead.model_validate(await service.create(session, caller.id, body)))
+    return ok(LibraryRead.model_validate(await service.create(session, caller.id, body)))
 
 
 @router.get(LIB, response_model=Envelope[LibraryRead])
 async def get_library(
     library_id: uuid.UUID, _: Annotated[Caller, can("library:read")], session: Session
 ) -> Envelope[LibraryRead]:
-    return Envelope(data=LibraryRead.model_validate(await service.get(session, library_id)))
+    return ok(LibraryRead.model_validate(await service.get(session, library_id)))
 
 
 @router.put(LIB, response_model=Envelope[LibraryRead])
 async def update_library(
     library_id: uuid.UUID, body: LibraryUpdate, _: Annotated[Caller, can("library:update")], session: Session
 ) -> Envelope[LibraryRead]:
-    return Envelope(data=LibraryRead.model_validate(await service.update(session, library_id, body)))
+    return ok(LibraryRead.model_validate(await service.update(session, library_id, body)))
 
 
 @router.delete(LIB, status_code=204, responses=NO_CONTENT, response_class=Response)
@@ -57,11 +57,11 @@ async def delete_library(
     return no_content()
 
 
-@router.get(LIB + "/members", response_model=Envelope[list[MemberRead]])
+@router.get(LIB + "/members")
 async def list_members(
     library_id: uuid.UUID, _: Annotated[Caller, can("members:read")], session: Session, search: str = "", tag: str = ""
-) -> Any:
-    return ok(await service.members(session, library_id, search, tag))
+) -> Envelope[list[MemberRead]]:
+    return Envelope(data=await service.members(session, library_id, search, tag))
 
 
 @router.post(LIB + "/members", status_code=204, responses=NO_CONTENT, response_class=Response)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,9 +13,10 @@ from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.kit.text import slugify
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.libraries import repository as repo
-from librarium.libraries.schemas import LibraryCreate, LibraryUpdate, MemberAdd, MemberUpdate
+from librarium.libraries.schemas import LibraryCreate, LibraryUpdate, MemberAdd, MemberRead, MemberUpdate
 from librarium.models import Library, LibraryMembership
 from librarium.shelves import service as shelves
+from librarium.tags.schemas import TagRef
 
 OWNER_ROLE = "library_owner"
 DEFAULT_ROLE = "library_viewer"
@@ -90,8 +90,24 @@ async def delete(session: AsyncSession, library_id: uuid.UUID) -> None:
 # --- members ------------------------------------------------------------------------------------
 
 
-async def members(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[dict[str, Any]]:
-    return await repo.members(session, library_id, search, tag)
+async def members(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[MemberRead]:
+    tags: dict[uuid.UUID, list[TagRef]] = {}
+    for user_id, tag_id, name, color in await repo.member_tags(session, library_id):
+        tags.setdefault(user_id, []).append(TagRef(id=tag_id, name=name, color=color))
+    return [
+        MemberRead(
+            user_id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            email=user.email,
+            role_id=m.role_id,
+            role=role,
+            joined_at=m.joined_at,
+            tags=tags.get(user.id, []),
+            invited_by=m.invited_by,
+        )
+        for m, user, role in await repo.members(session, library_id, search, tag)
+    ]
 
 
 async def add_member(session: AsyncSession, library_id: uuid.UUID, inviter: uuid.UUID, body: MemberAdd) -> None:

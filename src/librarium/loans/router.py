@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Response
 
@@ -17,7 +17,7 @@ router = api_router(tags=["loans"])
 LOANS = "/libraries/{library_id}/loans"
 
 
-@router.get(LOANS, response_model=Envelope[list[LoanRead]])
+@router.get(LOANS)
 async def list_loans(
     library_id: uuid.UUID,
     _: Annotated[Caller, can("loans:read")],
@@ -25,26 +25,26 @@ async def list_loans(
     include_returned: str = "",
     search: str = "",
     tag: str = "",
-) -> Any:
+) -> Envelope[list[LoanRead]]:
     everything = include_returned.lower() in ("true", "1")
     return ok(await service.list_loans(session, library_id, everything, search, tag))
 
 
-@router.post(LOANS, status_code=201, response_model=Envelope[LoanRead])
+@router.post(LOANS, status_code=201)
 async def create_loan(
     library_id: uuid.UUID, body: LoanCreate, caller: Annotated[Caller, can("loans:create")], session: Session
-) -> Any:
+) -> Envelope[LoanRead]:
     return ok(await service.create(session, library_id, caller.id, body))
 
 
-@router.patch(LOANS + "/{loan_id}", response_model=Envelope[LoanRead])
+@router.patch(LOANS + "/{loan_id}")
 async def update_loan(
     library_id: uuid.UUID,
     loan_id: uuid.UUID,
     body: LoanUpdate,
     _: Annotated[Caller, can("loans:update")],
     session: Session,
-) -> Any:
+) -> Envelope[LoanRead]:
     return ok(await service.update(session, library_id, loan_id, body))
 
 

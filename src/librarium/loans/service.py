@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +13,7 @@ from librarium.errors import BadRequest, Conflict
 from librarium.kit import dates
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.loans import repository as repo
-from librarium.loans.schemas import LoanCreate, LoanUpdate
+from librarium.loans.schemas import LoanCreate, LoanRead, LoanUpdate
 from librarium.models import Loan, LoanTag
 from librarium.tags import service as tags
 
@@ -33,30 +32,30 @@ def _loaned_to(value: str) -> str:
     return required_text(value, "loaned_to", 256)
 
 
-async def _shape(session: AsyncSession, rows: list[tuple[Loan, str]]) -> list[dict[str, Any]]:
+async def _shape(session: AsyncSession, rows: list[tuple[Loan, str]]) -> list[LoanRead]:
     tag_refs = await tags.refs(session, LoanTag, "loan_id", [loan.id for loan, _ in rows])
     return [
-        {
-            "id": loan.id,
-            "library_id": loan.library_id,
-            "book_id": loan.book_id,
-            "book_title": title,
-            "loaned_to": loan.loaned_to,
-            "loaned_at": loan.loaned_at,
-            "due_date": loan.due_date,
-            "returned_at": loan.returned_at,
-            "notes": loan.notes or "",
-            "tags": tag_refs.get(loan.id, []),
-            "created_at": loan.created_at,
-            "updated_at": loan.updated_at,
-        }
+        LoanRead(
+            id=loan.id,
+            library_id=loan.library_id,
+            book_id=loan.book_id,
+            book_title=title,
+            loaned_to=loan.loaned_to,
+            loaned_at=loan.loaned_at,
+            due_date=loan.due_date,
+            returned_at=loan.returned_at,
+            notes=loan.notes or "",
+            tags=tag_refs.get(loan.id, []),
+            created_at=loan.created_at,
+            updated_at=loan.updated_at,
+        )
         for loan, title in rows
     ]
 
 
 async def list_loans(
     session: AsyncSession, library_id: uuid.UUID, include_returned: bool, search: str, tag: str
-) -> list[dict[str, Any]]:
+) -> list[LoanRead]:
     tagged = tags.has_tag_named(LoanTag, "loan_id", Loan.id, tag) if tag else None
     rows = await repo.with_titles(session, library_id, open_only=not include_returned, search=search, tagged=tagged)
     return await _shape(session, rows)
@@ -66,7 +65,7 @@ def _already_lent(loan: Loan) -> Conflict:
     return Conflict(f"this book is already on loan to {loan.loaned_to} (since {loan.loaned_at.isoformat()})")
 
 
-async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: LoanCreate) -> dict[str, Any]:
+async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: LoanCreate) -> LoanRead:
     book_id = parse_uuid(body.book_id, "invalid book_id")
     loaned_to = _loaned_to(body.loaned_to)
     loaned_at = _date(body.loaned_at, "loaned_at") or datetime.now(UTC).date()
@@ -96,7 +95,7 @@ async def _get(session: AsyncSession, library_id: uuid.UUID, loan_id: uuid.UUID)
     return await repo.loans.one(session, library_id, loan_id, "loan not found")
 
 
-async def update(session: AsyncSession, library_id: uuid.UUID, loan_id: uuid.UUID, body: LoanUpdate) -> dict[str, Any]:
+async def update(session: AsyncSession, library_id: uuid.UUID, loan_id: uuid.UUID, body: LoanUpdate) -> LoanRead:
     """Upstream's PATCH replaces the dates and notes (absent = cleared); tags are kept when absent."""
     loaned_to = _loaned_to(body.loaned_to)
     due = _date(body.due_date, "due_date")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from fastapi import Response
 
@@ -16,18 +15,20 @@ from librarium.media_types.schemas import MediaTypeCreate, MediaTypeRead, MediaT
 router = api_router(tags=["media-types"])
 
 
-@router.get("/media-types", response_model=Envelope[list[MediaTypeRead]])
-async def list_media_types(_: CurrentCaller, session: Session) -> Any:
+@router.get("/media-types")
+async def list_media_types(_: CurrentCaller, session: Session) -> Envelope[list[MediaTypeRead]]:
     return ok(await service.list_all(session))
 
 
-@router.post("/media-types", status_code=201, response_model=Envelope[MediaTypeRead])
-async def create_media_type(body: MediaTypeCreate, _: AdminCaller, session: Session) -> Any:
+@router.post("/media-types", status_code=201)
+async def create_media_type(body: MediaTypeCreate, _: AdminCaller, session: Session) -> Envelope[MediaTypeRead]:
     return ok(await service.create(session, body))
 
 
-@router.put("/media-types/{media_type_id}", response_model=Envelope[MediaTypeRead])
-async def update_media_type(media_type_id: uuid.UUID, body: MediaTypeUpdate, _: AdminCaller, session: Session) -> Any:
+@router.put("/media-types/{media_type_id}")
+async def update_media_type(
+    media_type_id: uuid.UUID, body: MediaTypeUpdate, _: AdminCaller, session: Session
+) -> Envelope[MediaTypeRead]:
     return ok(await service.update(session, media_type_id, body))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,20 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from librarium.books import service as books
 from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.media_types import repository as repo
-from librarium.media_types.schemas import MediaTypeCreate, MediaTypeUpdate
+from librarium.media_types.schemas import MediaTypeCreate, MediaTypeRead, MediaTypeUpdate
 from librarium.models import MediaType
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-def _row(media_type: MediaType, book_count: int = 0) -> dict[str, Any]:
-    return {
-        "id": media_type.id,
-        "name": media_type.name,
-        "display_name": media_type.display_name,
-        "description": media_type.description or "",
-        "book_count": book_count,
-    }
+def _row(media_type: MediaType, book_count: int = 0) -> MediaTypeRead:
+    return MediaTypeRead(
+        id=media_type.id,
+        name=media_type.name,
+        display_name=media_type.display_name,
+        description=media_type.description or "",
+        book_count=book_count,
+    )
 
 
 async def book_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
@@ -33,7 +32,7 @@ async def book_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
     return await books.media_type_counts(session)
 
 
-async def list_all(session: AsyncSession) -> list[dict[str, Any]]:
+async def list_all(session: AsyncSession) -> list[MediaTypeRead]:
     rows = await repo.all_media_types(session)
     counts = await book_counts(session)
     return [_row(m, counts.get(m.id, 0)) for m in rows]
@@ -48,7 +47,7 @@ def _display_name(value: str) -> str:
     return value
 
 
-async def create(session: AsyncSession, body: MediaTypeCreate) -> dict[str, Any]:
+async def create(session: AsyncSession, body: MediaTypeCreate) -> MediaTypeRead:
     name = body.name.strip()
     if not name:
         raise BadRequest("name is required")
@@ -74,7 +73,7 @@ async def _get(session: AsyncSession, media_type_id: uuid.UUID) -> MediaType:
     return media_type
 
 
-async def update(session: AsyncSession, media_type_id: uuid.UUID, body: MediaTypeUpdate) -> dict[str, Any]:
+async def update(session: AsyncSession, media_type_id: uuid.UUID, body: MediaTypeUpdate) -> MediaTypeRead:
     display_name = _display_name(body.display_name)
     media_type = await _get(session, media_type_id)
     media_type.display_name = display_name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, Response
 
@@ -35,37 +35,43 @@ Creator = Annotated[Caller, can("series:create")]
 Updater = Annotated[Caller, can("series:update")]
 
 
-@router.get(LIB + "/series", response_model=Envelope[list[SeriesRead]])
-async def list_series(library_id: uuid.UUID, _: Reader, session: Session, search: str = "", tag: str = "") -> Any:
+@router.get(LIB + "/series")
+async def list_series(
+    library_id: uuid.UUID, _: Reader, session: Session, search: str = "", tag: str = ""
+) -> Envelope[list[SeriesRead]]:
     return ok(await service.list_series(session, library_id, search, tag))
 
 
-@router.post(LIB + "/series", status_code=201, response_model=Envelope[SeriesRead])
-async def create_series(library_id: uuid.UUID, body: SeriesWrite, caller: Creator, session: Session) -> Any:
+@router.post(LIB + "/series", status_code=201)
+async def create_series(
+    library_id: uuid.UUID, body: SeriesWrite, caller: Creator, session: Session
+) -> Envelope[SeriesRead]:
     return ok(await service.create(session, library_id, caller.id, body))
 
 
-@router.get(LIB + "/series/suggest", response_model=Envelope[list[SuggestionRead]])
+@router.get(LIB + "/series/suggest")
 async def suggest_series(
     library_id: uuid.UUID, _: Reader, session: Session, media_type: Annotated[list[str] | None, Query()] = None
-) -> Any:
+) -> Envelope[list[SuggestionRead]]:
     return ok(await service.suggest(session, library_id, media_type))
 
 
-@router.post(LIB + "/series/bulk-create", response_model=Envelope[BulkCreated])
-async def bulk_create_series(library_id: uuid.UUID, body: BulkCreate, caller: Creator, session: Session) -> Any:
+@router.post(LIB + "/series/bulk-create")
+async def bulk_create_series(
+    library_id: uuid.UUID, body: BulkCreate, caller: Creator, session: Session
+) -> Envelope[BulkCreated]:
     return ok(await service.bulk_create(session, library_id, caller.id, body))
 
 
-@router.get(ONE, response_model=Envelope[SeriesRead])
-async def get_series(library_id: uuid.UUID, series_id: uuid.UUID, _: Reader, session: Session) -> Any:
+@router.get(ONE)
+async def get_series(library_id: uuid.UUID, series_id: uuid.UUID, _: Reader, session: Session) -> Envelope[SeriesRead]:
     return ok(await service.read(session, library_id, series_id))
 
 
-@router.put(ONE, response_model=Envelope[SeriesRead])
+@router.put(ONE)
 async def update_series(
     library_id: uuid.UUID, series_id: uuid.UUID, body: SeriesWrite, _: Updater, session: Session
-) -> Any:
+) -> Envelope[SeriesRead]:
     return ok(await service.update(session, library_id, series_id, body))
 
 
@@ -77,8 +83,10 @@ async def delete_series(
     return no_content()
 
 
-@router.get(ONE + "/books", response_model=Envelope[list[SeriesEntry]])
-async def series_books(library_id: uuid.UUID, series_id: uuid.UUID, _: Reader, session: Session) -> Any:
+@router.get(ONE + "/books")
+async def series_books(
+    library_id: uuid.UUID, series_id: uuid.UUID, _: Reader, session: Session
+) -> Envelope[list[SeriesEntry]]:
     return ok(await service.entries(session, library_id, series_id))
 
 
@@ -98,30 +106,36 @@ async def remove_series_book(
     return no_content()
 
 
-@router.post(ONE + "/volumes/sync", response_model=Envelope[list[VolumeRead]])
+@router.post(ONE + "/volumes/sync")
 async def sync_volumes(
     library_id: uuid.UUID, series_id: uuid.UUID, _: Updater, session: Session, lookup: Lookups
-) -> Any:
+) -> Envelope[list[VolumeRead]]:
     return ok(await service.sync_volumes(session, lookup, library_id, series_id))
 
 
-@router.get(ONE + "/volumes", response_model=Envelope[list[VolumeRead]])
-async def series_volumes(library_id: uuid.UUID, series_id: uuid.UUID, _: Reader, session: Session) -> Any:
+@router.get(ONE + "/volumes")
+async def series_volumes(
+    library_id: uuid.UUID, series_id: uuid.UUID, _: Reader, session: Session
+) -> Envelope[list[VolumeRead]]:
     return ok(await service.volumes(session, library_id, series_id))
 
 
-@router.get(ONE + "/match-candidates", response_model=Envelope[list[MatchCandidate]])
-async def match_candidates(library_id: uuid.UUID, series_id: uuid.UUID, _: Reader, session: Session) -> Any:
+@router.get(ONE + "/match-candidates")
+async def match_candidates(
+    library_id: uuid.UUID, series_id: uuid.UUID, _: Reader, session: Session
+) -> Envelope[list[MatchCandidate]]:
     return ok(await service.match_candidates(session, library_id, series_id))
 
 
-@router.post(ONE + "/match-apply", response_model=Envelope[Applied])
+@router.post(ONE + "/match-apply")
 async def match_apply(
     library_id: uuid.UUID, series_id: uuid.UUID, body: MatchApply, _: Updater, session: Session
-) -> Any:
-    return ok({"applied": await service.match_apply(session, library_id, series_id, body.matches)})
+) -> Envelope[Applied]:
+    return ok(Applied(applied=await service.match_apply(session, library_id, series_id, body.matches)))
 
 
-@router.get(LIB + "/books/{book_id}/series", response_model=Envelope[list[BookSeriesRef]])
-async def book_series(library_id: uuid.UUID, book_id: uuid.UUID, _: Reader, session: Session) -> Any:
+@router.get(LIB + "/books/{book_id}/series")
+async def book_series(
+    library_id: uuid.UUID, book_id: uuid.UUID, _: Reader, session: Session
+) -> Envelope[list[BookSeriesRef]]:
     return ok(await service.of_book(session, library_id, book_id))

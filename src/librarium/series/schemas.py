@@ -29,15 +29,15 @@ class SeriesRead(Read):
     id: uuid.UUID
     library_id: uuid.UUID
     name: str
-    description: str
+    description: Str
     status: str
     is_complete: bool
-    original_language: str
-    demographic: str
+    original_language: Str
+    demographic: Str
     genres: list[str]
-    url: str
-    external_id: str
-    external_source: str
+    url: Str
+    external_id: Str
+    external_source: Str
     total_count: int | None
     publication_year: int | None
     last_release_date: date | None
@@ -82,7 +82,7 @@ class SeriesEntry(Read):
     position: float
     book_id: uuid.UUID
     title: str
-    subtitle: str
+    subtitle: Str
     media_type: str
     contributors: list[ContributorRef]
 
@@ -96,7 +96,7 @@ class BookSeriesRef(Read):
 class MatchCandidate(Read):
     book_id: uuid.UUID
     title: str
-    subtitle: str
+    subtitle: Str
     position: float
     other_series: list[BookSeriesRef]
 
@@ -118,10 +118,10 @@ class VolumeRead(Read):
     id: uuid.UUID
     series_id: uuid.UUID
     position: float
-    title: str
+    title: Str
     release_date: date | None
-    cover_url: str
-    external_id: str
+    cover_url: Str
+    external_id: Str
     created_at: datetime
     updated_at: datetime
 

@@ -18,13 +18,25 @@ from librarium.providers import service as providers
 from librarium.providers.lookup import Lookup
 from librarium.series import matching
 from librarium.series import repository as repo
-from librarium.series.schemas import BulkCreate, Match, SeriesWrite
+from librarium.series.schemas import (
+    BookSeriesRef,
+    BulkCreate,
+    BulkCreated,
+    Match,
+    MatchCandidate,
+    SeriesEntry,
+    SeriesRead,
+    SeriesWrite,
+    SuggestedBook,
+    SuggestionRead,
+    VolumeRead,
+)
 from librarium.tags import service as tags
 
 DEFAULT_SUGGEST_TYPES = ["manga", "manhwa", "manhua", "comic", "graphic_novel", "light_novel"]
 
 
-async def _shape(session: AsyncSession, rows: list[Series]) -> list[dict[str, Any]]:
+async def _shape(session: AsyncSession, rows: list[Series]) -> list[SeriesRead]:
     ids = [s.id for s in rows]
     if not ids:
         return []
@@ -38,33 +50,33 @@ async def _shape(session: AsyncSession, rows: list[Series]) -> list[dict[str, An
     for s in rows:
         dates = releases.get(s.id, [])
         out.append(
-            {
-                "id": s.id,
-                "library_id": s.library_id,
-                "name": s.name,
-                "description": s.description or "",
-                "status": s.status,
-                "is_complete": s.status == "completed",
-                "original_language": s.original_language or "",
-                "demographic": s.demographic or "",
-                "genres": list(s.genres or []),
-                "url": s.url or "",
-                "external_id": s.external_id or "",
-                "external_source": s.external_source or "",
-                "total_count": s.total_count,
-                "publication_year": s.publication_year,
-                "last_release_date": max((d for d in dates if d <= today), default=None),
-                "next_release_date": min((d for d in dates if d > today), default=None),
-                "book_count": int(counts.get(s.id, 0)),
-                "tags": tag_refs.get(s.id, []),
-                "created_at": s.created_at,
-                "updated_at": s.updated_at,
-            }
+            SeriesRead(
+                id=s.id,
+                library_id=s.library_id,
+                name=s.name,
+                description=s.description,
+                status=s.status,
+                is_complete=s.status == "completed",
+                original_language=s.original_language,
+                demographic=s.demographic,
+                genres=list(s.genres or []),
+                url=s.url,
+                external_id=s.external_id,
+                external_source=s.external_source,
+                total_count=s.total_count,
+                publication_year=s.publication_year,
+                last_release_date=max((d for d in dates if d <= today), default=None),
+                next_release_date=min((d for d in dates if d > today), default=None),
+                book_count=int(counts.get(s.id, 0)),
+                tags=tag_refs.get(s.id, []),
+                created_at=s.created_at,
+                updated_at=s.updated_at,
+            )
         )
     return out
 
 
-async def list_series(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[dict[str, Any]]:
+async def list_series(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[SeriesRead]:
     tagged = tags.has_tag_named(SeriesTag, "series_id", Series.id, tag) if tag else None
     return await _shape(session, await repo.in_library(session, library_id, search, tagged))
 
@@ -73,7 +85,7 @@ async def get(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID
     return await repo.series.one(session, library_id, series_id, "series not found")
 
 
-async def read(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> dict[str, Any]:
+async def read(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> SeriesRead:
     return (await _shape(session, [await get(session, library_id, series_id)]))[0]
 
 
@@ -97,7 +109,7 @@ def _apply(series: Series, body: SeriesWrite) -> None:
     series.external_source = body.external_source or None
 
 
-async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: SeriesWrite) -> dict[str, Any]:
+async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: SeriesWrite) -> SeriesRead:
     series = Series(library_id=library_id, created_by=user_id)
     _apply(series, body)
     tag_ids = await tags.resolve_ids(session, library_id, body.tag_ids or [])
@@ -107,9 +119,7 @@ async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUI
     return (await _shape(session, [series]))[0]
 
 
-async def update(
-    session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID, body: SeriesWrite
-) -> dict[str, Any]:
+async def update(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID, body: SeriesWrite) -> SeriesRead:
     series = await get(session, library_id, series_id)
     _apply(series, body)
     series.updated_at = utcnow()
@@ -177,51 +187,38 @@ async def remove_book(session: AsyncSession, library_id: uuid.UUID, series_id: u
     await session.flush()
 
 
-async def entries(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> list[dict[str, Any]]:
+async def entries(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> list[SeriesEntry]:
     await get(session, library_id, series_id)
     rows = await repo.entries(session, series_id)
     people = await books.contributors_of(session, [r[1] for r in rows])
     return [
-        {
-            "position": float(position),
-            "book_id": book_id,
-            "title": title,
-            "subtitle": subtitle or "",
-            "media_type": media,
-            "contributors": people.get(book_id, []),
-        }
+        SeriesEntry(
+            position=float(position),
+            book_id=book_id,
+            title=title,
+            subtitle=subtitle,
+            media_type=media,
+            contributors=people.get(book_id, []),
+        )
         for position, book_id, title, subtitle, media in rows
     ]
 
 
-async def of_book(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> list[dict[str, Any]]:
+async def of_book(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> list[BookSeriesRef]:
     await books.get(session, library_id, book_id)
     rows = await repo.of_book(session, library_id, book_id)
-    return [{"series_id": i, "series_name": n, "position": float(p)} for i, n, p in rows]
+    return [BookSeriesRef(series_id=i, series_name=n, position=float(p)) for i, n, p in rows]
 
 
-async def volumes(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> list[dict[str, Any]]:
+async def volumes(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> list[VolumeRead]:
     await get(session, library_id, series_id)
     rows = await repo.volumes(session, series_id)
-    return [
-        {
-            "id": v.id,
-            "series_id": v.series_id,
-            "position": v.position,
-            "title": v.title or "",
-            "release_date": v.release_date,
-            "cover_url": v.cover_url or "",
-            "external_id": v.external_id or "",
-            "created_at": v.created_at,
-            "updated_at": v.updated_at,
-        }
-        for v in rows
-    ]
+    return [VolumeRead.model_validate(v) for v in rows]
 
 
 async def sync_volumes(
     session: AsyncSession, lookup: Lookup, library_id: uuid.UUID, series_id: uuid.UUID
-) -> list[dict[str, Any]]:
+) -> list[VolumeRead]:
     """Volumes from the series' linked source, merged in (never deleted, titles never erased); the session's
     transaction is ended while the provider answers."""
     series = await get(session, library_id, series_id)
@@ -244,7 +241,7 @@ async def linked_series(session: AsyncSession) -> list[tuple[uuid.UUID, uuid.UUI
 # --- suggestions and matching ---------------------------------------------------------------------
 
 
-async def suggest(session: AsyncSession, library_id: uuid.UUID, media_types: list[str] | None) -> list[dict[str, Any]]:
+async def suggest(session: AsyncSession, library_id: uuid.UUID, media_types: list[str] | None) -> list[SuggestionRead]:
     names = DEFAULT_SUGGEST_TYPES if media_types is None else media_types
     rows = await repo.unseried_of_types(session, library_id, names)
     covered = await books.covered(session, [r[0] for r in rows])
@@ -260,13 +257,13 @@ async def suggest(session: AsyncSession, library_id: uuid.UUID, media_types: lis
         ]
     )
     return [
-        {
-            "proposed_name": s.proposed_name,
-            "books": [
-                {"book_id": c.book_id, "title": c.title, "subtitle": c.subtitle, "position": c.position, **c.extra}
+        SuggestionRead(
+            proposed_name=s.proposed_name,
+            books=[
+                SuggestedBook(book_id=c.book_id, title=c.title, subtitle=c.subtitle, position=c.position, **c.extra)
                 for c in s.books
             ],
-        }
+        )
         for s in found
     ]
 
@@ -275,29 +272,32 @@ def _cover(library_id: uuid.UUID, book_id: uuid.UUID, stamp: datetime) -> str:
     return f"/api/v1/libraries/{library_id}/books/{book_id}/cover?v={int(stamp.timestamp())}"
 
 
-async def match_candidates(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> list[dict[str, Any]]:
+async def match_candidates(session: AsyncSession, library_id: uuid.UUID, series_id: uuid.UUID) -> list[MatchCandidate]:
     series = await get(session, library_id, series_id)
     rows = await repo.books_outside(session, library_id, series.id)
-    matched: list[dict[str, Any]] = []
-    for book_id, title, subtitle in rows:
-        position = matching.match_title_to_series(title, series.name)
-        if position is not None:
-            matched.append({"book_id": book_id, "title": title, "subtitle": subtitle or "", "position": position})
-    matched.sort(key=lambda m: m["position"])
-    others = await _other_series(session, [m["book_id"] for m in matched], series.id)
-    for m in matched:
-        m["other_series"] = others.get(m["book_id"], [])
-    return matched
+    matched = [
+        (position, book_id, title, subtitle)
+        for book_id, title, subtitle in rows
+        if (position := matching.match_title_to_series(title, series.name)) is not None
+    ]
+    matched.sort(key=lambda m: m[0])
+    others = await _other_series(session, [m[1] for m in matched], series.id)
+    return [
+        MatchCandidate(
+            book_id=book_id, title=title, subtitle=subtitle, position=position, other_series=others.get(book_id, [])
+        )
+        for position, book_id, title, subtitle in matched
+    ]
 
 
 async def _other_series(
     session: AsyncSession, book_ids: list[uuid.UUID], exclude: uuid.UUID
-) -> dict[uuid.UUID, list[dict[str, Any]]]:
+) -> dict[uuid.UUID, list[BookSeriesRef]]:
     if not book_ids:
         return {}
-    out: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    out: dict[uuid.UUID, list[BookSeriesRef]] = {}
     for book_id, sid, name, position in await repo.other_series(session, book_ids, exclude):
-        out.setdefault(book_id, []).append({"series_id": sid, "series_name": name, "position": float(position)})
+        out.setdefault(book_id, []).append(BookSeriesRef(series_id=sid, series_name=name, position=float(position)))
     return out
 
 
@@ -324,7 +324,7 @@ async def match_apply(session: AsyncSession, library_id: uuid.UUID, series_id: u
 
 async def bulk_create(
     session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: BulkCreate
-) -> dict[str, Any]:
+) -> BulkCreated:
     plan = []
     for item in body.series:
         if not item.name.strip() or not item.books:
@@ -340,4 +340,4 @@ async def bulk_create(
         for book_id, position in members:
             await _upsert(session, series.id, book_id, position)
         created.append(series)
-    return {"created": len(created), "series": await _shape(session, created)}
+    return BulkCreated(created=len(created), series=await _shape(session, created))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Response
 
@@ -21,22 +21,24 @@ Reader = Annotated[Caller, can("shelves:read")]
 Updater = Annotated[Caller, can("shelves:update")]
 
 
-@router.get(LIB + "/shelves", response_model=Envelope[list[ShelfRead]])
-async def list_shelves(library_id: uuid.UUID, _: Reader, session: Session, search: str = "", tag: str = "") -> Any:
+@router.get(LIB + "/shelves")
+async def list_shelves(
+    library_id: uuid.UUID, _: Reader, session: Session, search: str = "", tag: str = ""
+) -> Envelope[list[ShelfRead]]:
     return ok(await service.list_shelves(session, library_id, search, tag))
 
 
-@router.post(LIB + "/shelves", status_code=201, response_model=Envelope[ShelfRead])
+@router.post(LIB + "/shelves", status_code=201)
 async def create_shelf(
     library_id: uuid.UUID, body: ShelfWrite, caller: Annotated[Caller, can("shelves:create")], session: Session
-) -> Any:
+) -> Envelope[ShelfRead]:
     return ok(await service.create(session, library_id, caller.id, body))
 
 
-@router.put(ONE, response_model=Envelope[ShelfRead])
+@router.put(ONE)
 async def update_shelf(
     library_id: uuid.UUID, shelf_id: uuid.UUID, body: ShelfWrite, _: Updater, session: Session
-) -> Any:
+) -> Envelope[ShelfRead]:
     return ok(await service.update(session, library_id, shelf_id, body))
 
 
@@ -49,7 +51,7 @@ async def delete_shelf(
 
 
 @router.get(ONE + "/books", response_model=Envelope[list[BookRead]])
-async def shelf_books(library_id: uuid.UUID, shelf_id: uuid.UUID, _: Reader, session: Session) -> Any:
+async def shelf_books(library_id: uuid.UUID, shelf_id: uuid.UUID, _: Reader, session: Session) -> Response:
     return fast_ok(await service.shelf_books(session, library_id, shelf_id))
 
 
@@ -69,6 +71,8 @@ async def remove_shelf_book(
     return no_content()
 
 
-@router.get(LIB + "/books/{book_id}/shelves", response_model=Envelope[list[ShelfRead]])
-async def book_shelves(library_id: uuid.UUID, book_id: uuid.UUID, _: Reader, session: Session) -> Any:
+@router.get(LIB + "/books/{book_id}/shelves")
+async def book_shelves(
+    library_id: uuid.UUID, book_id: uuid.UUID, _: Reader, session: Session
+) -> Envelope[list[ShelfRead]]:
     return ok(await service.of_book(session, library_id, book_id))

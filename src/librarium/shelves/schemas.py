@@ -22,9 +22,9 @@ class ShelfRead(Read):
     id: uuid.UUID
     library_id: uuid.UUID
     name: str
-    description: str
-    color: str
-    icon: str
+    description: Str
+    color: Str
+    icon: Str
     display_order: int
     book_count: int
     tags: list[TagRef]

@@ -13,37 +13,37 @@ from librarium.errors import BadRequest, NotFound
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.models import BookShelf, Shelf, ShelfTag
 from librarium.shelves import repository as repo
-from librarium.shelves.schemas import ShelfWrite
+from librarium.shelves.schemas import ShelfRead, ShelfWrite
 from librarium.tags import service as tags
 
 FAVOURITES = "Favourites"
 
 
-async def _shape(session: AsyncSession, rows: list[Shelf]) -> list[dict[str, Any]]:
+async def _shape(session: AsyncSession, rows: list[Shelf]) -> list[ShelfRead]:
     ids = [s.id for s in rows]
     if not ids:
         return []
     counts = await repo.book_counts(session, ids)
     tag_refs = await tags.refs(session, ShelfTag, "shelf_id", ids)
     return [
-        {
-            "id": s.id,
-            "library_id": s.library_id,
-            "name": s.name,
-            "description": s.description or "",
-            "color": s.color or "",
-            "icon": s.icon or "",
-            "display_order": s.display_order,
-            "book_count": int(counts.get(s.id, 0)),
-            "tags": tag_refs.get(s.id, []),
-            "created_at": s.created_at,
-            "updated_at": s.updated_at,
-        }
+        ShelfRead(
+            id=s.id,
+            library_id=s.library_id,
+            name=s.name,
+            description=s.description,
+            color=s.color,
+            icon=s.icon,
+            display_order=s.display_order,
+            book_count=int(counts.get(s.id, 0)),
+            tags=tag_refs.get(s.id, []),
+            created_at=s.created_at,
+            updated_at=s.updated_at,
+        )
         for s in rows
     ]
 
 
-async def list_shelves(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[dict[str, Any]]:
+async def list_shelves(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[ShelfRead]:
     tagged = tags.has_tag_named(ShelfTag, "shelf_id", Shelf.id, tag) if tag else None
     return await _shape(session, await repo.in_library(session, library_id, search, tagged))
 
@@ -64,7 +64,7 @@ def _apply(shelf: Shelf, body: ShelfWrite) -> None:
     shelf.display_order = body.display_order
 
 
-async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: ShelfWrite) -> dict[str, Any]:
+async def create(session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, body: ShelfWrite) -> ShelfRead:
     shelf = Shelf(library_id=library_id, created_by=user_id)
     _apply(shelf, body)
     tag_ids = await tags.resolve_ids(session, library_id, body.tag_ids or [])
@@ -80,7 +80,7 @@ async def create_favourites(session: AsyncSession, library_id: uuid.UUID, user_i
     await session.flush()
 
 
-async def update(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID, body: ShelfWrite) -> dict[str, Any]:
+async def update(session: AsyncSession, library_id: uuid.UUID, shelf_id: uuid.UUID, body: ShelfWrite) -> ShelfRead:
     shelf = await get(session, library_id, shelf_id)
     _apply(shelf, body)
     shelf.updated_at = utcnow()
@@ -136,6 +136,6 @@ async def remove_book(session: AsyncSession, library_id: uuid.UUID, shelf_id: uu
     await session.flush()
 
 
-async def of_book(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> list[dict[str, Any]]:
+async def of_book(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> list[ShelfRead]:
     await books.get(session, library_id, book_id)
     return await _shape(session, await repo.holding(session, library_id, book_id))

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Response
 
 from librarium.auth.deps import Caller, Session, can
-from librarium.kit.routing import NO_CONTENT, api_router, no_content
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
 from librarium.kit.schema import Envelope
 from librarium.tags import service
 from librarium.tags.schemas import TagCreate, TagRead
@@ -21,7 +21,7 @@ TAGS = "/libraries/{library_id}/tags"
 async def list_tags(
     library_id: uuid.UUID, _: Annotated[Caller, can("tags:read")], session: Session
 ) -> Envelope[list[TagRead]]:
-    return Envelope(data=[TagRead.model_validate(t) for t in await service.list_tags(session, library_id)])
+    return ok([TagRead.model_validate(t) for t in await service.list_tags(session, library_id)])
 
 
 @router.post(TAGS, status_code=201)
@@ -29,7 +29,7 @@ async def create_tag(
     library_id: uuid.UUID, body: TagCreate, caller: Annotated[Caller, can("tags:create")], session: Session
 ) -> Envelope[TagRead]:
     tag = await service.create(session, library_id, caller.id, body.name, body.color)
-    return Envelope(data=TagRead.model_validate(tag))
+    return ok(TagRead.model_validate(tag))
 
 
 @router.put(TAGS + "/{tag_id}")
@@ -41,7 +41,7 @@ async def update_tag(
     session: Session,
 ) -> Envelope[TagRead]:
     tag = await service.update(session, library_id, tag_id, body.name, body.color)
-    return Envelope(data=TagRead.model_validate(tag))
+    return ok(TagRead.model_validate(tag))
 
 
 @router.delete(TAGS + "/{tag_id}", status_code=204, responses=NO_CONTENT, response_class=Response)

@@ -30,4 +30,4 @@ class TagRef(Read):
 
     id: uuid.UUID
     name: str
-    color: str
+    color: Str

@@ -12,6 +12,7 @@ from librarium.errors import BadRequest, Conflict, NotFound
 from librarium.kit.validate import parse_uuid, required_text
 from librarium.models import Tag
 from librarium.tags import repository as repo
+from librarium.tags.schemas import TagRef
 
 _DUPLICATE = "a tag with that name already exists in this library"
 
@@ -91,13 +92,13 @@ async def replace_links(
 
 async def refs(
     session: AsyncSession, link: Any, owner_column: str, owner_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, list[dict[str, Any]]]:
-    """{owner id: [{id, name, color}]} ordered by tag name."""
+) -> dict[uuid.UUID, list[TagRef]]:
+    """{owner id: its tags} ordered by tag name."""
     if not owner_ids:
         return {}
-    out: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    out: dict[uuid.UUID, list[TagRef]] = {}
     for owner_id, tag_id, name, color in await repo.refs(session, link, owner_column, owner_ids):
-        out.setdefault(owner_id, []).append({"id": tag_id, "name": name, "color": color or ""})
+        out.setdefault(owner_id, []).append(TagRef(id=tag_id, name=name, color=color))
     return out
 
 

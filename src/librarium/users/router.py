@@ -9,7 +9,7 @@ from fastapi import Query, Request
 from librarium.auth.deps import AdminCaller, AuthCtx, CurrentCaller, Session
 from librarium.auth.schemas import AdminUserRead, UserCreate
 from librarium.config import Settings
-from librarium.kit.routing import api_router
+from librarium.kit.routing import api_router, ok
 from librarium.kit.schema import Envelope, Message, Page
 from librarium.kit.validate import lenient_int
 from librarium.users import service
@@ -20,7 +20,7 @@ router = api_router()
 
 @router.get("/users", tags=["auth"], response_model=Envelope[list[UserPick]])
 async def pick_users(_: CurrentCaller, session: Session, q: str = "") -> Envelope[list[UserPick]]:
-    return Envelope(data=[UserPick.model_validate(u) for u in await service.search(session, q)])
+    return ok([UserPick.model_validate(u) for u in await service.search(session, q)])
 
 
 @router.get("/admin/users", tags=["admin"], response_model=Envelope[Page[AdminUserRead]])
@@ -32,19 +32,19 @@ async def list_users(
 ) -> Envelope[Page[AdminUserRead]]:
     users, total, page_no, size = await service.page(session, lenient_int(page), lenient_int(per_page))
     items = [AdminUserRead.model_validate(u) for u in users]
-    return Envelope(data=Page[AdminUserRead](items=items, total=total, page=page_no, per_page=size))
+    return ok(Page[AdminUserRead](items=items, total=total, page=page_no, per_page=size))
 
 
 @router.post("/admin/users", tags=["admin"], status_code=201, response_model=Envelope[AdminUserRead])
 async def create_user(body: UserCreate, _: AdminCaller, session: Session, ctx: AuthCtx) -> Envelope[AdminUserRead]:
-    return Envelope(data=AdminUserRead.model_validate(await service.create(session, ctx, body)))
+    return ok(AdminUserRead.model_validate(await service.create(session, ctx, body)))
 
 
 @router.patch("/admin/users/{id}", tags=["admin"], response_model=Envelope[AdminUserRead])
 async def patch_user(
     id: uuid.UUID, body: AdminUserPatch, caller: AdminCaller, session: Session
 ) -> Envelope[AdminUserRead]:
-    return Envelope(data=AdminUserRead.model_validate(await service.patch(session, caller.id, id, body)))
+    return ok(AdminUserRead.model_validate(await service.patch(session, caller.id, id, body)))
 
 
 @router.put("/admin/users/{id}/password", tags=["admin"], response_model=Envelope[Message])
@@ -52,13 +52,13 @@ async def set_password(
     id: uuid.UUID, body: PasswordSet, _: AdminCaller, session: Session, ctx: AuthCtx
 ) -> Envelope[Message]:
     await service.set_password(session, ctx, id, body)
-    return Envelope(data=Message(message="password updated"))
+    return ok(Message(message="password updated"))
 
 
 @router.delete("/admin/users/{id}", tags=["admin"], response_model=Envelope[Message])
 async def delete_user(id: uuid.UUID, caller: AdminCaller, session: Session) -> Envelope[Message]:
     await service.delete(session, caller.id, id)
-    return Envelope(data=Message(message="user deleted"))
+    return ok(Message(message="user deleted"))
 
 
 @router.get("/admin/config", tags=["admin"], response_model=Envelope[ConfigRead])
