@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
-
-from pydantic import SerializerFunctionWrapHandler, model_serializer
 
 from librarium.editions.schemas import EditionWrite
-from librarium.kit.schema import Body, Int32, Read, Str
+from librarium.kit.schema import Body, Int32, Omitting, Read, Str
 
 
 class ContributorLink(Body):
@@ -61,7 +58,9 @@ class BookShelfRef(Read):
     name: str
 
 
-class BookRead(Read):
+class BookRead(Omitting):
+    OMIT_EMPTY = ("added_by",)
+
     id: uuid.UUID
     library_id: uuid.UUID
     title: str
@@ -82,13 +81,6 @@ class BookRead(Read):
     created_at: datetime
     updated_at: datetime
     added_by: uuid.UUID | None = None
-
-    @model_serializer(mode="wrap")
-    def _omit_null_added_by(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        if data.get("added_by") is None:
-            data.pop("added_by", None)
-        return data
 
 
 class BookPage(Read):

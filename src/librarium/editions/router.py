@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
@@ -20,37 +20,33 @@ BOOK = "/libraries/{library_id}/books/{book_id}"
 EDITION = BOOK + "/editions/{edition_id}"
 
 
-@router.get(BOOK + "/editions", response_model=Envelope[list[EditionRead]])
+@router.get(BOOK + "/editions")
 async def list_editions(
     library_id: uuid.UUID,
     book_id: uuid.UUID,
     request: Request,
     _: Annotated[Caller, can("books:read")],
     session: Session,
-) -> Any:
+) -> Envelope[list[EditionRead]]:
     book = await service.book_in_library(session, library_id, book_id)
-    rows = await service.list_for_book(session, book)
-    files = await edition_files.for_editions(
-        session, request.app.state.settings, await service.editions_of(session, book)
-    )
-    for row in rows:
-        row["files"] = files.get(row["id"], [])
-    return ok(rows)
+    editions = await service.editions_of(session, book)
+    files = await edition_files.for_editions(session, request.app.state.settings, editions)
+    return ok(await service.list_for_book(session, book, files))
 
 
-@router.post(BOOK + "/editions", status_code=201, response_model=Envelope[EditionRead])
+@router.post(BOOK + "/editions", status_code=201)
 async def create_edition(
     library_id: uuid.UUID,
     book_id: uuid.UUID,
     body: EditionWrite,
     _: Annotated[Caller, can("books:update")],
     session: Session,
-) -> Any:
+) -> Envelope[EditionRead]:
     book = await service.book_in_library(session, library_id, book_id)
     return ok(await service.create(session, book, body))
 
 
-@router.put(EDITION, response_model=Envelope[EditionRead])
+@router.put(EDITION)
 async def update_edition(
     library_id: uuid.UUID,
     book_id: uuid.UUID,
@@ -58,7 +54,7 @@ async def update_edition(
     body: EditionWrite,
     _: Annotated[Caller, can("books:update")],
     session: Session,
-) -> Any:
+) -> Envelope[EditionRead]:
     book = await service.book_in_library(session, library_id, book_id)
     return ok(await service.update_edition(session, book, edition_id, body))
 
@@ -83,14 +79,14 @@ async def get_my_interaction(
     edition_id: uuid.UUID,
     caller: Annotated[Caller, can("books:read")],
     session: Session,
-) -> Any:
+) -> Envelope[InteractionRead] | JSONResponse:
     book = await service.book_in_library(session, library_id, book_id)
     row = await service.my_interaction(session, book, edition_id, caller.id)
     # upstream answers a bare `{}` (no "data" key) when the caller has no record yet
     return ok(row) if row is not None else JSONResponse({})
 
 
-@router.put(EDITION + "/my-interaction", response_model=Envelope[InteractionRead])
+@router.put(EDITION + "/my-interaction")
 async def put_my_interaction(
     library_id: uuid.UUID,
     book_id: uuid.UUID,
@@ -98,7 +94,7 @@ async def put_my_interaction(
     body: InteractionWrite,
     caller: Annotated[Caller, can("books:read")],
     session: Session,
-) -> Any:
+) -> Envelope[InteractionRead]:
     book = await service.book_in_library(session, library_id, book_id)
     return ok(await service.put_interaction(session, book, edition_id, caller.id, body))
 

@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
+from librarium.files.schemas import EditionFileRead
 from librarium.kit.schema import Body, Int32, Read, Str
 
 
@@ -31,24 +32,24 @@ class EditionRead(Read):
     id: uuid.UUID
     book_id: uuid.UUID
     format: str
-    language: str
-    edition_name: str
-    narrator: str
+    language: Str
+    edition_name: Str
+    narrator: Str
     narrator_contributor_id: uuid.UUID | None
     narrator_contributor_name: str
-    publisher: str
+    publisher: Str
     publish_date: date | None
-    isbn_10: str
-    isbn_13: str
+    isbn_10: Str
+    isbn_13: Str
     copy_count: int
-    description: str
+    description: Str
     duration_seconds: int | None
     page_count: int | None
     is_primary: bool
     acquired_at: date | None
     created_at: datetime
     updated_at: datetime
-    files: list[dict[str, object]]
+    files: list[EditionFileRead]
 
 
 class InteractionWrite(Body):
@@ -67,8 +68,8 @@ class InteractionRead(Read):
     book_edition_id: uuid.UUID
     read_status: str
     rating: int | None
-    notes: str
-    review: str
+    notes: Str
+    review: Str
     date_started: date | None
     date_finished: date | None
     is_favorite: bool

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.db.base import utcnow
 from librarium.editions import repository as repo
-from librarium.editions.schemas import EditionWrite, InteractionWrite
+from librarium.editions.schemas import EditionRead, EditionWrite, InteractionRead, InteractionWrite
 from librarium.errors import BadRequest, NotFound
+from librarium.files.schemas import EditionFileRead
 from librarium.kit import dates
 from librarium.kit import isbn as isbn_kit
 from librarium.kit.validate import parse_uuid
@@ -134,30 +135,30 @@ async def add_many(session: AsyncSession, items: list[tuple[uuid.UUID, EditionWr
     await repo.insert_many(session, rows)
 
 
-def shape(edition: BookEdition, narrator_name: str = "", files: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {
-        "id": edition.id,
-        "book_id": edition.book_id,
-        "format": edition.format,
-        "language": edition.language or "",
-        "edition_name": edition.edition_name or "",
-        "narrator": edition.narrator or "",
-        "narrator_contributor_id": edition.narrator_contributor_id,
-        "narrator_contributor_name": narrator_name,
-        "publisher": edition.publisher or "",
-        "publish_date": edition.publish_date,
-        "isbn_10": edition.isbn_10 or "",
-        "isbn_13": edition.isbn_13 or "",
-        "copy_count": edition.copy_count,
-        "description": edition.description or "",
-        "duration_seconds": edition.duration_seconds,
-        "page_count": edition.page_count,
-        "is_primary": edition.is_primary,
-        "acquired_at": edition.acquired_at,
-        "created_at": edition.created_at,
-        "updated_at": edition.updated_at,
-        "files": files or [],
-    }
+def shape(edition: BookEdition, narrator_name: str = "", files: list[EditionFileRead] | None = None) -> EditionRead:
+    return EditionRead(
+        id=edition.id,
+        book_id=edition.book_id,
+        format=edition.format,
+        language=edition.language,
+        edition_name=edition.edition_name,
+        narrator=edition.narrator,
+        narrator_contributor_id=edition.narrator_contributor_id,
+        narrator_contributor_name=narrator_name,
+        publisher=edition.publisher,
+        publish_date=edition.publish_date,
+        isbn_10=edition.isbn_10,
+        isbn_13=edition.isbn_13,
+        copy_count=edition.copy_count,
+        description=edition.description,
+        duration_seconds=edition.duration_seconds,
+        page_count=edition.page_count,
+        is_primary=edition.is_primary,
+        acquired_at=edition.acquired_at,
+        created_at=edition.created_at,
+        updated_at=edition.updated_at,
+        files=files or [],
+    )
 
 
 async def _narrator_name(session: AsyncSession, edition: BookEdition) -> str:
@@ -167,15 +168,18 @@ async def _narrator_name(session: AsyncSession, edition: BookEdition) -> str:
     return contributor.name if contributor else ""
 
 
-async def list_for_book(session: AsyncSession, book: Book) -> list[dict[str, Any]]:
-    return [shape(e, name or "") for e, name in await repo.with_narrators(session, book.id)]
+async def list_for_book(
+    session: AsyncSession, book: Book, files: dict[uuid.UUID, list[EditionFileRead]]
+) -> list[EditionRead]:
+    """The book's editions, each with its files (`files`: by edition id)."""
+    return [shape(e, name or "", files.get(e.id, [])) for e, name in await repo.with_narrators(session, book.id)]
 
 
 async def editions_of(session: AsyncSession, book: Book) -> list[BookEdition]:
     return await repo.editions_oldest_first(session, book.id)
 
 
-async def create(session: AsyncSession, book: Book, body: EditionWrite) -> dict[str, Any]:
+async def create(session: AsyncSession, book: Book, body: EditionWrite) -> EditionRead:
     edition = await add(session, book, body)
     return shape(edition, await _narrator_name(session, edition))
 
@@ -193,9 +197,7 @@ async def get(session: AsyncSession, book: Book, edition_id: uuid.UUID) -> BookE
     return edition
 
 
-async def update_edition(
-    session: AsyncSession, book: Book, edition_id: uuid.UUID, body: EditionWrite
-) -> dict[str, Any]:
+async def update_edition(session: AsyncSession, book: Book, edition_id: uuid.UUID, body: EditionWrite) -> EditionRead:
     edition = await get(session, book, edition_id)
     await _apply(session, edition, body)
     edition.copy_count = body.copy_count if body.copy_count and body.copy_count > 0 else 1
@@ -228,30 +230,17 @@ async def delete(session: AsyncSession, book: Book, edition_id: uuid.UUID) -> No
 # --- reading interactions -------------------------------------------------------------------------
 
 
-def interaction_shape(row: UserBookInteraction) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "user_id": row.user_id,
-        "book_edition_id": row.book_edition_id,
-        "read_status": row.read_status,
-        "rating": row.rating,
-        "notes": row.notes or "",
-        "review": row.review or "",
-        "date_started": row.date_started,
-        "date_finished": row.date_finished,
-        "is_favorite": row.is_favorite,
-        "reread_count": row.reread_count,
-        "progress": row.progress,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
-    }
+def interaction_shape(row: UserBookInteraction) -> InteractionRead:
+    return InteractionRead.model_validate(row)
 
 
 async def _interaction(session: AsyncSession, user_id: uuid.UUID, edition_id: uuid.UUID) -> UserBookInteraction | None:
     return await repo.interaction(session, user_id, edition_id)
 
 
-async def my_interaction(session: AsyncSession, book: Book, edition_id: uuid.UUID, user_id: uuid.UUID) -> Any:
+async def my_interaction(
+    session: AsyncSession, book: Book, edition_id: uuid.UUID, user_id: uuid.UUID
+) -> InteractionRead | None:
     edition = await get(session, book, edition_id)
     row = await _interaction(session, user_id, edition.id)
     return interaction_shape(row) if row else None
@@ -268,7 +257,7 @@ def _date(text: str, name: str) -> Any:
 
 async def put_interaction(
     session: AsyncSession, book: Book, edition_id: uuid.UUID, user_id: uuid.UUID, body: InteractionWrite
-) -> dict[str, Any]:
+) -> InteractionRead:
     status = body.read_status.strip() or "unread"
     if status not in READ_STATUSES:
         raise BadRequest("read_status must be one of " + ", ".join(READ_STATUSES))

@@ -7,7 +7,6 @@ import contextlib
 import os
 import uuid
 from pathlib import Path
-from typing import Any
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +17,7 @@ from librarium.errors import BadRequest, NotFound
 from librarium.files import content, paths
 from librarium.files import repository as repo
 from librarium.files.kosync_digest import koreader_digest
+from librarium.files.schemas import EditionFileRead
 from librarium.files.upload import receive_file
 from librarium.kit.validate import parse_uuid
 from librarium.models import Book, BookEdition, Contributor, EditionFile, StorageLocation
@@ -63,19 +63,19 @@ async def _template_values(session: AsyncSession, book: Book, edition: BookEditi
     }
 
 
-def shape(row: EditionFile, root: Path) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "edition_id": row.edition_id,
-        "file_format": row.file_format,
-        "file_name": row.file_name,
-        "file_path": row.file_path,
-        "root_path": str(root),
-        "storage_location_id": row.storage_location_id,
-        "file_size": row.file_size,
-        "display_order": row.display_order,
-        "created_at": row.created_at,
-    }
+def shape(row: EditionFile, root: Path) -> EditionFileRead:
+    return EditionFileRead(
+        id=row.id,
+        edition_id=row.edition_id,
+        file_format=row.file_format,
+        file_name=row.file_name,
+        file_path=row.file_path,
+        root_path=str(root),
+        storage_location_id=row.storage_location_id,
+        file_size=row.file_size,
+        display_order=row.display_order,
+        created_at=row.created_at,
+    )
 
 
 async def _root_of(session: AsyncSession, settings: Settings, row: EditionFile, edition: BookEdition) -> Path:
@@ -88,12 +88,12 @@ async def _root_of(session: AsyncSession, settings: Settings, row: EditionFile, 
 
 async def for_editions(
     session: AsyncSession, settings: Settings, editions: list[BookEdition]
-) -> dict[uuid.UUID, list[dict[str, Any]]]:
+) -> dict[uuid.UUID, list[EditionFileRead]]:
     """Files of these editions (ordered), as the edition list shows them."""
     by_id = {e.id: e for e in editions}
     if not by_id:
         return {}
-    out: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    out: dict[uuid.UUID, list[EditionFileRead]] = {}
     for row, location_root in await repo.files_with_roots(session, list(by_id)):
         root = Path(location_root) if location_root else upload_root(settings, by_id[row.edition_id])
         out.setdefault(row.edition_id, []).append(shape(row, root))
@@ -102,7 +102,7 @@ async def for_editions(
 
 async def upload(
     session: AsyncSession, settings: Settings, request: Request, book: Book, edition: BookEdition
-) -> dict[str, Any]:
+) -> EditionFileRead:
     root = upload_root(settings, edition)
     directory = root / paths.render_template(
         _template(settings, edition), await _template_values(session, book, edition)
@@ -158,7 +158,7 @@ def _claim(directory: Path, stem: str, ext: str) -> Path:
 
 async def link(
     session: AsyncSession, library_id: uuid.UUID, edition: BookEdition, location_id: str, file_path: str
-) -> dict[str, Any]:
+) -> EditionFileRead:
     loc_id = parse_uuid(location_id, "invalid storage_location_id")
     if not file_path.strip():
         raise BadRequest("file_path is required")
@@ -168,7 +168,7 @@ async def link(
 
 async def link_upload(
     session: AsyncSession, settings: Settings, edition: BookEdition, file_path: str
-) -> dict[str, Any]:
+) -> EditionFileRead:
     """Link a file that already lies under the edition's upload root, in place (never moved, and never deleted
     with the row: upstream deletes such linked files from disk)."""
     if not file_path.strip():
@@ -178,7 +178,7 @@ async def link_upload(
 
 async def _link(
     session: AsyncSession, edition: BookEdition, root: Path, file_path: str, location_id: uuid.UUID | None, where: str
-) -> dict[str, Any]:
+) -> EditionFileRead:
     try:
         target = paths.inside(root, file_path.strip().lstrip("/"))
     except BadRequest as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,25 +12,12 @@ from librarium.db.base import utcnow
 from librarium.errors import BadRequest
 from librarium.files import paths
 from librarium.files import repository as repo
-from librarium.files.schemas import LocationWrite
+from librarium.files.schemas import BrowseEntry, LocationRead, LocationWrite, UploadListing
 from librarium.models import StorageLocation
 
 
-def shape(row: StorageLocation) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "library_id": row.library_id,
-        "name": row.name,
-        "root_path": row.root_path,
-        "media_format": row.media_format,
-        "path_template": row.path_template,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
-    }
-
-
-async def list_locations(session: AsyncSession, library_id: uuid.UUID) -> list[dict[str, Any]]:
-    return [shape(r) for r in await repo.locations_of(session, library_id)]
+async def list_locations(session: AsyncSession, library_id: uuid.UUID) -> list[LocationRead]:
+    return [LocationRead.model_validate(r) for r in await repo.locations_of(session, library_id)]
 
 
 def allowed_folder(settings: Settings, raw: str, field: str) -> Path:
@@ -59,9 +45,7 @@ def _check(settings: Settings, body: LocationWrite) -> str:
     return str(resolved)
 
 
-async def create(
-    session: AsyncSession, settings: Settings, library_id: uuid.UUID, body: LocationWrite
-) -> dict[str, Any]:
+async def create(session: AsyncSession, settings: Settings, library_id: uuid.UUID, body: LocationWrite) -> LocationRead:
     root = _check(settings, body)
     row = StorageLocation(
         library_id=library_id,
@@ -72,7 +56,7 @@ async def create(
     )
     session.add(row)
     await session.flush()
-    return shape(row)
+    return LocationRead.model_validate(row)
 
 
 async def ensure(session: AsyncSession, library_id: uuid.UUID, root: Path, name: str, media_format: str) -> uuid.UUID:
@@ -95,14 +79,14 @@ async def get(session: AsyncSession, library_id: uuid.UUID, location_id: uuid.UU
 
 async def update(
     session: AsyncSession, settings: Settings, library_id: uuid.UUID, location_id: uuid.UUID, body: LocationWrite
-) -> dict[str, Any]:
+) -> LocationRead:
     root = _check(settings, body)
     row = await get(session, library_id, location_id)
     row.name, row.root_path = body.name.strip(), root
     row.media_format, row.path_template = body.media_format.strip(), body.path_template
     row.updated_at = utcnow()
     await session.flush()
-    return shape(row)
+    return LocationRead.model_validate(row)
 
 
 async def delete(session: AsyncSession, library_id: uuid.UUID, location_id: uuid.UUID) -> None:
@@ -110,9 +94,7 @@ async def delete(session: AsyncSession, library_id: uuid.UUID, location_id: uuid
     await session.flush()
 
 
-async def browse(
-    session: AsyncSession, library_id: uuid.UUID, location_id: uuid.UUID, path: str
-) -> list[dict[str, Any]]:
+async def browse(session: AsyncSession, library_id: uuid.UUID, location_id: uuid.UUID, path: str) -> list[BrowseEntry]:
     row = await get(session, library_id, location_id)
     try:
         return paths.listing(Path(row.root_path), path.strip().strip("/"))
@@ -124,7 +106,7 @@ async def browse(
         raise BadRequest(f"reading directory: {exc.strerror}") from exc
 
 
-def browse_uploads(settings: Settings, fmt: str, path: str) -> dict[str, Any]:
+def browse_uploads(settings: Settings, fmt: str, path: str) -> UploadListing:
     if fmt not in ("ebook", "audiobook", "digital"):
         raise BadRequest("format must be ebook or audiobook")
     root = settings.audiobooks_dir if fmt == "audiobook" else settings.ebooks_dir
@@ -134,4 +116,4 @@ def browse_uploads(settings: Settings, fmt: str, path: str) -> dict[str, Any]:
         raise BadRequest("path outside upload directory") from exc
     except OSError:
         entries = []
-    return {"root_path": str(root), "entries": entries}
+    return UploadListing(root_path=str(root), entries=entries)

@@ -7,9 +7,9 @@ import posixpath
 import re
 import uuid
 from pathlib import Path
-from typing import Any
 
 from librarium.errors import BadRequest
+from librarium.files.schemas import BrowseEntry
 
 EBOOK_FORMATS = {
     "epub": "application/epub+zip",
@@ -94,7 +94,7 @@ def temp_path(directory: Path) -> Path:
     return directory / f".upload-{uuid.uuid4().hex}.part"
 
 
-def listing(root: Path, relative: str) -> list[dict[str, Any]]:
+def listing(root: Path, relative: str) -> list[BrowseEntry]:
     """Entries of a directory inside `root`, sorted by name (upstream's browse shape)."""
     directory = inside(root, relative) if relative.strip("/") else root.resolve()
     if not directory.is_dir():
@@ -108,14 +108,10 @@ def listing(root: Path, relative: str) -> list[dict[str, Any]]:
             real_inside = inside(root, path) is not None
         except (BadRequest, OSError):
             continue  # a symlink that leads outside the root is not shown
-        item: dict[str, Any] = {"name": entry.name, "path": path, "is_dir": is_dir, "is_bookable": False}
+        item = BrowseEntry(name=entry.name, path=path, is_dir=is_dir, is_bookable=False)
         if not is_dir and real_inside:
-            size = entry.stat().st_size
-            ext = extension(entry.name)
-            if size:
-                item["size"] = size
-            if ext:
-                item["ext"] = ext
-            item["is_bookable"] = ext in MEDIA_TYPES
+            item.size = entry.stat().st_size
+            item.ext = extension(entry.name)
+            item.is_bookable = item.ext in MEDIA_TYPES
         out.append(item)
     return out

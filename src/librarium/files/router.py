@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Request, Response
@@ -14,11 +13,21 @@ from librarium.db import unit
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest
 from librarium.files import covers, edition_files, locations, paths, scan
-from librarium.files.schemas import EditionFileRead, FetchBody, LinkBody, LinkUploadBody, LocationWrite, ScanReport
+from librarium.files.schemas import (
+    BrowseEntry,
+    EditionFileRead,
+    FetchBody,
+    LinkBody,
+    LinkUploadBody,
+    LocationRead,
+    LocationWrite,
+    ScanReport,
+    UploadListing,
+)
 from librarium.files.serve import file_response
 from librarium.files.upload import receive_file
 from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
-from librarium.kit.schema import Envelope, Read
+from librarium.kit.schema import Envelope
 
 router = api_router()
 BOOK = "/libraries/{library_id}/books/{book_id}"
@@ -35,31 +44,6 @@ IMAGE: dict[int | str, dict[str, Any]] = {
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-class LocationRead(Read):
-    id: uuid.UUID
-    library_id: uuid.UUID
-    name: str
-    root_path: str
-    media_format: str
-    path_template: str
-    created_at: datetime
-    updated_at: datetime
-
-
-class BrowseEntry(Read):
-    name: str
-    path: str
-    is_dir: bool
-    is_bookable: bool
-    size: int | None = None
-    ext: str | None = None
-
-
-class UploadListing(Read):
-    root_path: str
-    entries: list[dict[str, Any]]
 
 
 async def _image_upload(request: Request, field: str) -> bytes:
@@ -170,15 +154,15 @@ async def _edition(session: Any, library_id: uuid.UUID, book_id: uuid.UUID, edit
     return book, await edition_files.edition_of(session, book, edition_id)
 
 
-@router.post(FILES, tags=["editions"], status_code=201, response_model=Envelope[EditionFileRead])
+@router.post(FILES, tags=["editions"], status_code=201)
 async def upload_file(
     library_id: uuid.UUID, book_id: uuid.UUID, edition_id: uuid.UUID, request: Request, _: Updater, session: Session
-) -> Any:
+) -> Envelope[EditionFileRead]:
     book, edition = await _edition(session, library_id, book_id, edition_id)
     return ok(await edition_files.upload(session, _settings(request), request, book, edition))
 
 
-@router.post(FILES + "/link", tags=["editions"], status_code=201, response_model=Envelope[EditionFileRead])
+@router.post(FILES + "/link", tags=["editions"], status_code=201)
 async def link_file(
     library_id: uuid.UUID,
     book_id: uuid.UUID,
@@ -186,12 +170,12 @@ async def link_file(
     body: LinkBody,
     _: Updater,
     session: Session,
-) -> Any:
+) -> Envelope[EditionFileRead]:
     _book, edition = await _edition(session, library_id, book_id, edition_id)
     return ok(await edition_files.link(session, library_id, edition, body.storage_location_id, body.file_path))
 
 
-@router.post(FILES + "/link-upload", tags=["editions"], status_code=201, response_model=Envelope[EditionFileRead])
+@router.post(FILES + "/link-upload", tags=["editions"], status_code=201)
 async def link_upload_file(
     library_id: uuid.UUID,
     book_id: uuid.UUID,
@@ -200,7 +184,7 @@ async def link_upload_file(
     request: Request,
     _: Updater,
     session: Session,
-) -> Any:
+) -> Envelope[EditionFileRead]:
     _book, edition = await _edition(session, library_id, book_id, edition_id)
     return ok(await edition_files.link_upload(session, _settings(request), edition, body.file_path))
 
@@ -241,19 +225,19 @@ async def delete_file(
 # --- storage locations ----------------------------------------------------------------------------
 
 
-@router.get(LOCATIONS, tags=["storage-locations"], response_model=Envelope[list[LocationRead]])
-async def list_locations(library_id: uuid.UUID, _: Reader, session: Session) -> Any:
+@router.get(LOCATIONS, tags=["storage-locations"])
+async def list_locations(library_id: uuid.UUID, _: Reader, session: Session) -> Envelope[list[LocationRead]]:
     return ok(await locations.list_locations(session, library_id))
 
 
-@router.post(LOCATIONS, tags=["storage-locations"], status_code=201, response_model=Envelope[LocationRead])
+@router.post(LOCATIONS, tags=["storage-locations"], status_code=201)
 async def create_location(
     library_id: uuid.UUID, body: LocationWrite, request: Request, _: Updater, session: Session
-) -> Any:
+) -> Envelope[LocationRead]:
     return ok(await locations.create(session, _settings(request), library_id, body))
 
 
-@router.put(LOCATIONS + "/{location_id}", tags=["storage-locations"], response_model=Envelope[LocationRead])
+@router.put(LOCATIONS + "/{location_id}", tags=["storage-locations"])
 async def update_location(
     library_id: uuid.UUID,
     location_id: uuid.UUID,
@@ -261,7 +245,7 @@ async def update_location(
     request: Request,
     _: Updater,
     session: Session,
-) -> Any:
+) -> Envelope[LocationRead]:
     return ok(await locations.update(session, _settings(request), library_id, location_id, body))
 
 
@@ -277,19 +261,23 @@ async def delete_location(library_id: uuid.UUID, location_id: uuid.UUID, _: Upda
     return no_content()
 
 
-@router.get(LOCATIONS + "/{location_id}/browse", tags=["storage-locations"], response_model=Envelope[list[BrowseEntry]])
+@router.get(LOCATIONS + "/{location_id}/browse", tags=["storage-locations"])
 async def browse_location(
     library_id: uuid.UUID, location_id: uuid.UUID, _: Reader, session: Session, path: str = ""
-) -> Any:
+) -> Envelope[list[BrowseEntry]]:
     return ok(await locations.browse(session, library_id, location_id, path))
 
 
-@router.post(LOCATIONS + "/{location_id}/scan", tags=["storage-locations"], response_model=Envelope[ScanReport])
-async def scan_location(library_id: uuid.UUID, location_id: uuid.UUID, _: Updater, session: Session) -> Any:
+@router.post(LOCATIONS + "/{location_id}/scan", tags=["storage-locations"])
+async def scan_location(
+    library_id: uuid.UUID, location_id: uuid.UUID, _: Updater, session: Session
+) -> Envelope[ScanReport]:
     location = await locations.get(session, library_id, location_id)
     return ok(await scan.scan(session, library_id, location))
 
 
-@router.get("/libraries/{library_id}/browse-uploads", tags=["editions"], response_model=Envelope[UploadListing])
-async def browse_uploads(library_id: uuid.UUID, request: Request, _: Reader, format: str = "", path: str = "") -> Any:
+@router.get("/libraries/{library_id}/browse-uploads", tags=["editions"])
+async def browse_uploads(
+    library_id: uuid.UUID, request: Request, _: Reader, format: str = "", path: str = ""
+) -> Envelope[UploadListing]:
     return ok(locations.browse_uploads(_settings(request), format, path))

@@ -15,7 +15,6 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from librarium.files import paths
 from librarium.files import repository as repo
 from librarium.files.kosync_digest import koreader_digest
+from librarium.files.schemas import ScanLinked, ScanMissing, ScanReport, ScanUnlinked
 from librarium.kit import isbn as isbn_kit
 from librarium.models import BookEdition, EditionFile, StorageLocation
 
@@ -67,7 +67,7 @@ def walk(root: Path, limit: int = MAX_FILES) -> list[Found]:
     return found
 
 
-async def scan(session: AsyncSession, library_id: uuid.UUID, location: StorageLocation) -> dict[str, Any]:
+async def scan(session: AsyncSession, library_id: uuid.UUID, location: StorageLocation) -> ScanReport:
     root = Path(location.root_path)
     files = await anyio.to_thread.run_sync(walk, root)
     waiting = await repo.editions_without_files(session, library_id, DIGITAL)
@@ -78,15 +78,15 @@ async def scan(session: AsyncSession, library_id: uuid.UUID, location: StorageLo
             if key:
                 by_key.setdefault(key, (edition, title))
     already = await repo.linked_paths(session, location.id)
-    linked: list[dict[str, Any]] = []
-    unlinked: list[dict[str, Any]] = []
+    linked: list[ScanLinked] = []
+    unlinked: list[ScanUnlinked] = []
     done: set[uuid.UUID] = set()
     for item in files:
         if item.path in already:
             continue
         match = next(((k, by_key[k]) for k in isbns_in(os.path.basename(item.path)) if k in by_key), None)
         if match is None or match[1][0].id in done:
-            unlinked.append({"file_path": item.path, "file_size": item.size})
+            unlinked.append(ScanUnlinked(file_path=item.path, file_size=item.size))
             continue
         key, (edition, title) = match
         done.add(edition.id)
@@ -105,25 +105,25 @@ async def scan(session: AsyncSession, library_id: uuid.UUID, location: StorageLo
             )
         )
         linked.append(
-            {
-                "file_path": item.path,
-                "file_size": item.size,
-                "file_ext": item.ext,
-                "edition_id": edition.id,
-                "book_title": title,
-                "isbn": key,
-            }
+            ScanLinked(
+                file_path=item.path,
+                file_size=item.size,
+                file_ext=item.ext,
+                edition_id=edition.id,
+                book_title=title,
+                isbn=key,
+            )
         )
     await session.flush()
     missing = [
-        {
-            "edition_id": edition.id,
-            "book_title": title,
-            "format": edition.format,
-            "isbn_13": edition.isbn_13 or "",
-            "isbn_10": edition.isbn_10 or "",
-        }
+        ScanMissing(
+            edition_id=edition.id,
+            book_title=title,
+            format=edition.format,
+            isbn_13=edition.isbn_13,
+            isbn_10=edition.isbn_10,
+        )
         for edition, title in waiting
         if edition.id not in done
     ]
-    return {"linked": linked, "unlinked": unlinked, "missing_files": missing}
+    return ScanReport(linked=linked, unlinked=unlinked, missing_files=missing)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from librarium.kit.schema import Body, Read, Str
+from librarium.kit.schema import Body, Omitting, Read, Str
 
 
 class FetchBody(Body):
@@ -39,8 +39,8 @@ class ScanMissing(Read):
     edition_id: uuid.UUID
     book_title: str
     format: str
-    isbn_13: str
-    isbn_10: str
+    isbn_13: Str
+    isbn_10: Str
 
 
 class ScanReport(Read):
@@ -60,6 +60,34 @@ class EditionFileRead(Read):
     file_size: int | None
     display_order: int
     created_at: datetime
+
+
+class LocationRead(Read):
+    id: uuid.UUID
+    library_id: uuid.UUID
+    name: str
+    root_path: str
+    media_format: str
+    path_template: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class BrowseEntry(Omitting):
+    """A directory entry; a file's size (when not 0) and extension (when it has one) are shown, as upstream."""
+
+    OMIT_EMPTY = ("size", "ext")
+    name: str
+    path: str
+    is_dir: bool
+    is_bookable: bool
+    size: int | None = None
+    ext: str | None = None
+
+
+class UploadListing(Read):
+    root_path: str
+    entries: list[BrowseEntry]
 
 
 class LocationWrite(Body):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 T = TypeVar("T")
 
@@ -35,6 +35,22 @@ class Read(BaseModel):
     """Response object, built from ORM rows or dicts."""
 
     model_config = ConfigDict(from_attributes=True)
+
+
+class Omitting(Read):
+    """A response that leaves its `OMIT_EMPTY` fields out when they are empty (null, "", 0), as upstream's Go
+    encoder does with `omitempty`. The documented schema still lists them (as optional)."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_mode_override="validation")
+    OMIT_EMPTY: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for name in self.OMIT_EMPTY:
+            if not data.get(name):
+                data.pop(name, None)
+        return data
 
 
 class Envelope(BaseModel, Generic[T]):

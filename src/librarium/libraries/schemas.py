@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import SerializerFunctionWrapHandler, field_validator, model_serializer
+from pydantic import field_validator
 
-from librarium.kit.schema import Body, Read, Str
+from librarium.kit.schema import Body, Omitting, Read, Str
 from librarium.tags.schemas import TagRef
 
 
@@ -50,7 +50,9 @@ class MemberUpdate(Body):
     role: Str = ""
 
 
-class MemberRead(Read):
+class MemberRead(Omitting):
+    OMIT_EMPTY = ("invited_by",)
+
     user_id: uuid.UUID
     username: str
     display_name: str
@@ -60,10 +62,3 @@ class MemberRead(Read):
     joined_at: datetime
     tags: list[TagRef]
     invited_by: uuid.UUID | None = None
-
-    @model_serializer(mode="wrap")
-    def _omit_null_inviter(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        if data.get("invited_by") is None:
-            data.pop("invited_by", None)
-        return data
