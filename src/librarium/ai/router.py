@@ -26,20 +26,14 @@ from librarium.ai.schemas import (
     SuggestionView,
 )
 from librarium.auth.deps import AdminCaller, CurrentCaller, Session
-from librarium.config import Settings
 from librarium.errors import BadRequest
-from librarium.kit.routing import NO_CONTENT, api_router, fast_ok, no_content
+from librarium.kit.routing import NO_CONTENT, api_router, fast_ok, no_content, settings_of
 from librarium.kit.schema import Envelope
 
 router = api_router()
 AI = "/admin/connections/ai"
 JOB = "/admin/jobs/ai-suggestions"
 Json = Annotated[Any, Body()]
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _id(value: str) -> uuid.UUID:
@@ -54,7 +48,7 @@ def _id(value: str) -> uuid.UUID:
 
 @router.get(AI, tags=["admin"], response_model=Envelope[list[AIProviderStatus]])
 async def list_connections(request: Request, _: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.connections(session, _settings(request)))
+    return fast_ok(await service.connections(session, settings_of(request)))
 
 
 # fixed paths before /{provider}
@@ -62,13 +56,13 @@ async def list_connections(request: Request, _: AdminCaller, session: Session) -
 async def set_active(request: Request, _: AdminCaller, session: Session, body: Json = None) -> Response:
     if not isinstance(body, dict):
         raise BadRequest("invalid request body")
-    await service.set_active(session, _settings(request), body.get("provider"))
+    await service.set_active(session, settings_of(request), body.get("provider"))
     return no_content()
 
 
 @router.get(AI + "/permissions", tags=["admin"], response_model=Envelope[AIPermissions])
 async def get_permissions(request: Request, _: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.permissions(session, _settings(request)))
+    return fast_ok(await service.permissions(session, settings_of(request)))
 
 
 @router.put(AI + "/permissions", tags=["admin"], response_model=Envelope[AIPermissions])
@@ -81,7 +75,7 @@ async def list_models(provider: str, request: Request, _: AdminCaller, session: 
     """Ollama and Osaurus only. A server that cannot be asked answers 503 with upstream's shape:
     `{"data": {"error": …, "reachable": false}}`."""
     try:
-        found = await service.models(session, _settings(request), provider)
+        found = await service.models(session, settings_of(request), provider)
     except AIError as exc:
         return fast_ok({"error": str(exc), "reachable": False}, status_code=503)
     return fast_ok({"models": found})
@@ -89,12 +83,12 @@ async def list_models(provider: str, request: Request, _: AdminCaller, session: 
 
 @router.put(AI + "/{provider}", tags=["admin"], response_model=Envelope[list[AIProviderStatus]])
 async def configure(provider: str, request: Request, _: AdminCaller, session: Session, body: Json = None) -> Response:
-    return fast_ok(await service.configure(session, _settings(request), provider, body))
+    return fast_ok(await service.configure(session, settings_of(request), provider, body))
 
 
 @router.post(AI + "/{provider}/test", tags=["admin"], response_model=Envelope[AITest])
 async def test(provider: str, request: Request, _: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.test(session, _settings(request), provider))
+    return fast_ok(await service.test(session, settings_of(request), provider))
 
 
 # --- admin: jobs ------------------------------------------------------------------------------------
@@ -102,17 +96,17 @@ async def test(provider: str, request: Request, _: AdminCaller, session: Session
 
 @router.get("/admin/jobs", tags=["admin"], response_model=Envelope[list[JobSummary]])
 async def list_jobs(request: Request, _: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.job_list(session, _settings(request)))
+    return fast_ok(await service.job_list(session, settings_of(request)))
 
 
 @router.get(JOB, tags=["admin"], response_model=Envelope[AISuggestionsJobConfig])
 async def get_job_config(request: Request, _: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.job_config(session, _settings(request)))
+    return fast_ok(await service.job_config(session, settings_of(request)))
 
 
 @router.put(JOB, tags=["admin"], response_model=Envelope[AISuggestionsJobConfig])
 async def put_job_config(request: Request, _: AdminCaller, session: Session, body: Json = None) -> Response:
-    return fast_ok(await service.set_job_config(session, _settings(request), body))
+    return fast_ok(await service.set_job_config(session, settings_of(request), body))
 
 
 @router.post(JOB + "/run", tags=["admin"], status_code=202, response_model=Envelope[RunAll])
@@ -174,13 +168,13 @@ async def my_suggestions(caller: CurrentCaller, session: Session, status: str = 
 
 @router.get("/me/suggestions/quota", tags=["ai"], response_model=Envelope[Quota])
 async def my_quota(request: Request, caller: CurrentCaller, session: Session) -> Response:
-    return fast_ok(await service.quota(session, _settings(request), caller.id))
+    return fast_ok(await service.quota(session, settings_of(request), caller.id))
 
 
 @router.post("/me/suggestions/run", tags=["ai"], status_code=202, response_class=Response)
 async def run_now(request: Request, caller: CurrentCaller, session: Session) -> Response:
     """202 with an empty body, as upstream (the web client does not read it)."""
-    await service.run_now(session, _settings(request), caller.id)
+    await service.run_now(session, settings_of(request), caller.id)
     return Response(status_code=202)
 
 

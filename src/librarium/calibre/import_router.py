@@ -14,7 +14,7 @@ from librarium.calibre import importer
 from librarium.db import unit
 from librarium.imports import service
 from librarium.imports.schemas import ImportJobRead
-from librarium.kit.routing import api_router, ok
+from librarium.kit.routing import api_router, ok, settings_of
 from librarium.kit.schema import Body, Envelope, Str
 
 router = api_router(tags=["imports"])
@@ -33,7 +33,7 @@ async def import_calibre_library(
     body: CalibreImport | None = None,
 ) -> Any:
     user_id = caller.id  # read before the session is set aside
-    folder = importer.library_path(request.app.state.settings, body.path if body else "")
+    folder = importer.library_path(settings_of(request), body.path if body else "")
     async with unit.outside(session):  # reading a big metadata.db takes a while: no transaction meanwhile
         rows, chosen = await anyio.to_thread.run_sync(importer.read, folder)
     return ok(await service.create(session, library_id, user_id, rows, chosen))

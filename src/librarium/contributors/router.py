@@ -18,7 +18,7 @@ from librarium.contributors.schemas import (
     ContributorPatch,
     ContributorRef,
 )
-from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok, settings_of
 from librarium.kit.schema import Envelope
 from librarium.kit.validate import lenient_int
 from librarium.providers import service as providers
@@ -80,7 +80,7 @@ async def apply_metadata(
     contributor_id: uuid.UUID, body: ContributorMetadataApply, request: Request, caller: CurrentCaller, session: Session
 ) -> Envelope[ContributorDetail]:
     user_id = caller.id
-    return ok(await metadata.apply(session, request.app.state.settings, contributor_id, body, user_id))
+    return ok(await metadata.apply(session, settings_of(request), contributor_id, body, user_id))
 
 
 @router.get(LIB)

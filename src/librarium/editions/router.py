@@ -12,7 +12,7 @@ from librarium.auth.deps import Caller, Session, can
 from librarium.editions import service
 from librarium.editions.schemas import EditionRead, EditionWrite, InteractionRead, InteractionWrite
 from librarium.files import edition_files
-from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok, settings_of
 from librarium.kit.schema import Envelope
 
 router = api_router(tags=["editions"])
@@ -30,7 +30,7 @@ async def list_editions(
 ) -> Envelope[list[EditionRead]]:
     book = await service.book_in_library(session, library_id, book_id)
     editions = await service.editions_of(session, book)
-    files = await edition_files.for_editions(session, request.app.state.settings, editions)
+    files = await edition_files.for_editions(session, settings_of(request), editions)
     return ok(await service.list_for_book(session, book, files))
 
 

@@ -12,6 +12,7 @@ from librarium.books import enrichable
 from librarium.config import Settings
 from librarium.db.base import utcnow
 from librarium.enrichment import repository as repo
+from librarium.enrichment.schemas import BatchRead, ItemRead, RevertReport
 from librarium.errors import BadRequest, NotFound
 from librarium.files import covers
 from librarium.jobs import service as jobs
@@ -83,27 +84,48 @@ async def _mine(session: AsyncSession, user_id: uuid.UUID, batch_id: uuid.UUID, 
     return batch
 
 
-async def listing(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+async def listing(session: AsyncSession, user_id: uuid.UUID) -> list[BatchRead]:
     return [shape(batch, library_name=name) for batch, name in await repo.mine_with_library(session, user_id)]
 
 
-def shape(batch: EnrichmentBatch, **extra: Any) -> dict[str, Any]:
-    fields = ("id", "library_id", "created_by", "type", "force", "status", "total_books", "processed_books",
-              "failed_books", "skipped_books", "created_at", "updated_at")  # fmt: skip
-    return {name: getattr(batch, name) for name in fields} | extra
+def shape(
+    batch: EnrichmentBatch,
+    *,
+    library_name: str | None = None,
+    book_ids: list[uuid.UUID] | None = None,
+    items: list[ItemRead] | None = None,
+) -> BatchRead:
+    """A batch as the list (with its library's name), a new batch (with its books) or the detail (with its
+    books and items) show it; what a view leaves out is null."""
+    return BatchRead(
+        id=batch.id,
+        library_id=batch.library_id,
+        library_name=library_name,
+        created_by=batch.created_by,
+        type=batch.type,
+        force=batch.force,
+        status=batch.status,
+        book_ids=book_ids,
+        total_books=batch.total_books,
+        processed_books=batch.processed_books,
+        failed_books=batch.failed_books,
+        skipped_books=batch.skipped_books,
+        items=items,
+        created_at=batch.created_at,
+        updated_at=batch.updated_at,
+    )
 
 
-async def detail(session: AsyncSession, user_id: uuid.UUID, batch_id: uuid.UUID) -> dict[str, Any]:
+async def detail(session: AsyncSession, user_id: uuid.UUID, batch_id: uuid.UUID) -> BatchRead:
     batch = await _mine(session, user_id, batch_id, "batch not found")
     changes: dict[uuid.UUID, list[Any]] = {}
     for change in await repo.changes(session, batch_id):
         changes.setdefault(change.item_id, []).append(change)
     items = [
-        {
-            "id": i.id, "batch_id": i.batch_id, "book_id": i.book_id, "book_title": i.book_title,
-            "status": i.status, "message": i.message or None, "changes": changes.get(i.id, []),
-            "created_at": i.created_at, "updated_at": i.updated_at,
-        }
+        ItemRead(
+            id=i.id, batch_id=i.batch_id, book_id=i.book_id, book_title=i.book_title, status=i.status,
+            message=i.message or None, changes=changes.get(i.id, []), created_at=i.created_at, updated_at=i.updated_at,
+        )
         for i in await repo.items(session, batch_id)
     ]  # fmt: skip
     return shape(batch, book_ids=batch.book_ids, items=items)
@@ -141,7 +163,7 @@ async def _discard_kept_covers(session: AsyncSession, settings: Settings, batch_
 
 async def revert(
     session: AsyncSession, settings: Settings, user_id: uuid.UUID, batch_id: uuid.UUID, book_id: uuid.UUID | None = None
-) -> dict[str, Any]:
+) -> RevertReport:
     """Restores every field that still holds the value the batch wrote; a field changed since is kept and
     reported. Covers come back too (the replaced image was kept)."""
     batch = await _mine(session, user_id, batch_id, "batch not found")
@@ -178,4 +200,4 @@ async def revert(
         if back:
             await enrichable.write(session, book, editions, back)
     await session.flush()
-    return {"restored": restored, "kept": kept}
+    return RevertReport(restored=restored, kept=kept)

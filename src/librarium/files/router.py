@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import Request, Response
 
 from librarium.auth.deps import Caller, CurrentCaller, Session, can
-from librarium.config import Settings
 from librarium.db import unit
 from librarium.db.base import utcnow
 from librarium.errors import BadRequest
@@ -26,7 +25,7 @@ from librarium.files.schemas import (
 )
 from librarium.files.serve import file_response
 from librarium.files.upload import receive_file
-from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok, settings_of
 from librarium.kit.schema import Envelope
 
 router = api_router()
@@ -41,13 +40,8 @@ IMAGE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 async def _image_upload(request: Request, field: str) -> bytes:
-    settings = _settings(request)
+    settings = settings_of(request)
     settings.covers_dir.mkdir(parents=True, exist_ok=True)
     limit = int(settings.max_cover_mb * 1024 * 1024)
     received = await receive_file(request, field, lambda: paths.temp_path(settings.covers_dir), limit)
@@ -66,7 +60,7 @@ async def get_cover(
     library_id: uuid.UUID, book_id: uuid.UUID, request: Request, _: Reader, session: Session
 ) -> Response:
     await edition_files.book_of(session, library_id, book_id)
-    path, row = await covers.path_of(session, _settings(request), "book", book_id)
+    path, row = await covers.path_of(session, settings_of(request), "book", book_id)
     return file_response(request, path, row.mime_type, etag=str(row.id), cache_control=IMAGE_CACHE)
 
 
@@ -76,7 +70,7 @@ async def put_cover(
 ) -> Response:
     book = await edition_files.book_of(session, library_id, book_id)
     data = await _image_upload(request, "cover")
-    await covers.store(session, _settings(request), "book", book.id, data, caller.id)
+    await covers.store(session, settings_of(request), "book", book.id, data, caller.id)
     book.updated_at = utcnow()  # changes cover_url's ?v= and the fingerprint
     return no_content()
 
@@ -90,9 +84,9 @@ async def fetch_cover(
     user_id = caller.id
     await edition_files.book_of(session, library_id, book_id)
     async with unit.outside(session):  # no transaction (nor SQLite's write turn) held while another server answers
-        data = await covers.download(body.url.strip(), _settings(request))
+        data = await covers.download(body.url.strip(), settings_of(request))
     book = await edition_files.book_of(session, library_id, book_id)
-    await covers.store(session, _settings(request), "book", book.id, data, user_id, source_url=body.url.strip()[:512])
+    await covers.store(session, settings_of(request), "book", book.id, data, user_id, source_url=body.url.strip()[:512])
     book.updated_at = utcnow()
     return no_content()
 
@@ -102,7 +96,7 @@ async def delete_cover(
     library_id: uuid.UUID, book_id: uuid.UUID, request: Request, _: Updater, session: Session
 ) -> Response:
     book = await edition_files.book_of(session, library_id, book_id)
-    await covers.remove(session, _settings(request), "book", book.id)
+    await covers.remove(session, settings_of(request), "book", book.id)
     book.updated_at = utcnow()
     return no_content()
 
@@ -113,7 +107,7 @@ async def delete_cover(
 @router.get("/contributors/{contributor_id}/photo", tags=["contributors"], response_class=Response, responses=IMAGE)
 async def get_photo(contributor_id: uuid.UUID, request: Request, _: CurrentCaller, session: Session) -> Response:
     await edition_files.contributor_of(session, contributor_id)
-    path, row = await covers.path_of(session, _settings(request), "contributor", contributor_id)
+    path, row = await covers.path_of(session, settings_of(request), "contributor", contributor_id)
     return file_response(request, path, row.mime_type, etag=str(row.id), cache_control=IMAGE_CACHE)
 
 
@@ -127,7 +121,7 @@ async def get_photo(contributor_id: uuid.UUID, request: Request, _: CurrentCalle
 async def put_photo(contributor_id: uuid.UUID, request: Request, caller: CurrentCaller, session: Session) -> Response:
     contributor = await edition_files.contributor_of(session, contributor_id)
     data = await _image_upload(request, "photo")
-    await covers.store(session, _settings(request), "contributor", contributor.id, data, caller.id)
+    await covers.store(session, settings_of(request), "contributor", contributor.id, data, caller.id)
     contributor.updated_at = utcnow()  # upstream forgets this, so photo_url's ?v= never changed
     return no_content()
 
@@ -141,7 +135,7 @@ async def put_photo(contributor_id: uuid.UUID, request: Request, caller: Current
 )
 async def delete_photo(contributor_id: uuid.UUID, request: Request, _: CurrentCaller, session: Session) -> Response:
     contributor = await edition_files.contributor_of(session, contributor_id)
-    await covers.remove(session, _settings(request), "contributor", contributor.id)
+    await covers.remove(session, settings_of(request), "contributor", contributor.id)
     contributor.updated_at = utcnow()
     return no_content()
 
@@ -159,7 +153,7 @@ async def upload_file(
     library_id: uuid.UUID, book_id: uuid.UUID, edition_id: uuid.UUID, request: Request, _: Updater, session: Session
 ) -> Envelope[EditionFileRead]:
     book, edition = await _edition(session, library_id, book_id, edition_id)
-    return ok(await edition_files.upload(session, _settings(request), request, book, edition))
+    return ok(await edition_files.upload(session, settings_of(request), request, book, edition))
 
 
 @router.post(FILES + "/link", tags=["editions"], status_code=201)
@@ -186,7 +180,7 @@ async def link_upload_file(
     session: Session,
 ) -> Envelope[EditionFileRead]:
     _book, edition = await _edition(session, library_id, book_id, edition_id)
-    return ok(await edition_files.link_upload(session, _settings(request), edition, body.file_path))
+    return ok(await edition_files.link_upload(session, settings_of(request), edition, body.file_path))
 
 
 @router.get(FILES + "/{file_id}", tags=["editions"], response_class=Response)
@@ -200,7 +194,7 @@ async def download_file(
     session: Session,
 ) -> Response:
     _book, edition = await _edition(session, library_id, book_id, edition_id)
-    path, row = await edition_files.locate(session, _settings(request), edition, file_id)
+    path, row = await edition_files.locate(session, settings_of(request), edition, file_id)
     name = row.file_name or f"{row.id}.{row.file_format}"
     media = paths.MEDIA_TYPES.get(row.file_format, "application/octet-stream")
     tag = f"{row.id}-{path.stat().st_size}"
@@ -218,7 +212,7 @@ async def delete_file(
     session: Session,
 ) -> Response:
     _book, edition = await _edition(session, library_id, book_id, edition_id)
-    await edition_files.delete(session, _settings(request), edition, file_id)
+    await edition_files.delete(session, settings_of(request), edition, file_id)
     return no_content()
 
 
@@ -234,7 +228,7 @@ async def list_locations(library_id: uuid.UUID, _: Reader, session: Session) -> 
 async def create_location(
     library_id: uuid.UUID, body: LocationWrite, request: Request, _: Updater, session: Session
 ) -> Envelope[LocationRead]:
-    return ok(await locations.create(session, _settings(request), library_id, body))
+    return ok(await locations.create(session, settings_of(request), library_id, body))
 
 
 @router.put(LOCATIONS + "/{location_id}", tags=["storage-locations"])
@@ -246,7 +240,7 @@ async def update_location(
     _: Updater,
     session: Session,
 ) -> Envelope[LocationRead]:
-    return ok(await locations.update(session, _settings(request), library_id, location_id, body))
+    return ok(await locations.update(session, settings_of(request), library_id, location_id, body))
 
 
 @router.delete(
@@ -280,4 +274,4 @@ async def scan_location(
 async def browse_uploads(
     library_id: uuid.UUID, request: Request, _: Reader, format: str = "", path: str = ""
 ) -> Envelope[UploadListing]:
-    return ok(locations.browse_uploads(_settings(request), format, path))
+    return ok(locations.browse_uploads(settings_of(request), format, path))

@@ -9,13 +9,12 @@ import anyio
 from fastapi import Request, Response
 
 from librarium.auth.deps import Caller, CurrentCaller, Session, can
-from librarium.config import Settings
 from librarium.db import unit
 from librarium.files.paths import temp_path
 from librarium.files.upload import receive_file
 from librarium.imports import service
 from librarium.imports.schemas import ImportJobRead
-from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok, settings_of
 from librarium.kit.schema import Envelope
 
 router = api_router(tags=["imports"])
@@ -29,7 +28,7 @@ async def start_import(
     library_id: uuid.UUID, request: Request, caller: Annotated[Caller, can("books:create")], session: Session
 ) -> Any:
     user_id = caller.id
-    settings: Settings = request.app.state.settings
+    settings = settings_of(request)
     folder = settings.data_dir / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     async with unit.outside(session):  # no transaction (nor SQLite's write turn) while the file arrives

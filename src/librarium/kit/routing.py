@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import orjson
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
+from librarium.config import Settings
 from librarium.db.session import UnitOfWorkRoute
 from librarium.kit.schema import Envelope
 
@@ -15,6 +16,12 @@ T = TypeVar("T")
 
 def api_router(**kwargs: Any) -> APIRouter:
     return APIRouter(route_class=UnitOfWorkRoute, **kwargs)
+
+
+def settings_of(request: Request) -> Settings:
+    """The running app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def no_content() -> Response:

@@ -9,12 +9,11 @@ import anyio
 from fastapi import Query, Request, Response
 
 from librarium.auth.deps import CurrentReader, Session, reader_can
-from librarium.config import Settings
 from librarium.errors import NotFound
 from librarium.files import covers, edition_files, paths
 from librarium.files.serve import file_response
 from librarium.files.thumbnails import thumbnail
-from librarium.kit.routing import api_router
+from librarium.kit.routing import api_router, settings_of
 from librarium.libraries import service as libraries
 from librarium.opds import atom, respond, service
 from librarium.opds.atom import ACQUISITION, NAVIGATION
@@ -24,11 +23,6 @@ from librarium.opds.atom import ACQUISITION, NAVIGATION
 router = api_router(tags=["opds"], include_in_schema=False)
 LIB = "/libraries/{library_id}"
 Page = Query(1, ge=1, le=1_000_000)
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 @router.get("")
@@ -64,7 +58,7 @@ async def download(
     """The file, with byte ranges, under a name built from the title and the first author."""
     await reader_can(session, reader, library_id)
     book, edition = await service.download(session, library_id, file_id)
-    path, row = await edition_files.locate(session, _settings(request), edition, file_id)
+    path, row = await edition_files.locate(session, settings_of(request), edition, file_id)
     if row.koreader_digest is None:  # a file stored before KOReader ids were kept: its id, for progress sync
         async with request.app.state.db.unit_of_work() as writer:
             await edition_files.remember_digest(writer, row.id, path)
@@ -82,7 +76,7 @@ async def cover(
 ) -> Response:
     await reader_can(session, reader, library_id)
     await edition_files.book_of(session, library_id, book_id)
-    path, row = await covers.path_of(session, _settings(request), "book", book_id)
+    path, row = await covers.path_of(session, settings_of(request), "book", book_id)
     return file_response(request, path, row.mime_type, etag=str(row.id), cache_control="private, max-age=86400")
 
 
@@ -92,7 +86,7 @@ async def cover_thumbnail(
 ) -> Response:
     await reader_can(session, reader, library_id)
     await edition_files.book_of(session, library_id, book_id)
-    settings = _settings(request)
+    settings = settings_of(request)
     path, row = await covers.path_of(session, settings, "book", book_id)
     small = await anyio.to_thread.run_sync(thumbnail, path, settings.data_dir / "thumbnails", str(row.id))
     return file_response(request, small, "image/jpeg", etag=f"t-{row.id}", cache_control="private, max-age=86400")

@@ -25,15 +25,15 @@ router = api_router()
 ADMIN = "/admin/providers"
 
 
-@router.get(ADMIN, tags=["admin"], response_model=Envelope[list[ProviderStatus]])
-async def list_providers(_: AdminCaller, session: Session, lookup: Lookups) -> Any:
+@router.get(ADMIN, tags=["admin"])
+async def list_providers(_: AdminCaller, session: Session, lookup: Lookups) -> Envelope[list[ProviderStatus]]:
     return ok(await service.statuses(session, lookup.settings))
 
 
 # the order routes come before /{name}, which would otherwise take "order" for a provider name
-@router.get(ADMIN + "/order", tags=["admin"], response_model=Envelope[ProviderOrder])
-async def get_order(_: AdminCaller, session: Session) -> Any:
-    return ok({"order": await service.order(session)})
+@router.get(ADMIN + "/order", tags=["admin"])
+async def get_order(_: AdminCaller, session: Session) -> Envelope[ProviderOrder]:
+    return ok(ProviderOrder(order=await service.order(session)))
 
 
 @router.put(ADMIN + "/order", tags=["admin"], status_code=204, responses=NO_CONTENT, response_class=Response)
@@ -42,10 +42,10 @@ async def put_order(body: ProviderOrder, _: AdminCaller, session: Session) -> Re
     return no_content()
 
 
-@router.put(ADMIN + "/{name}", tags=["admin"], response_model=Envelope[list[ProviderStatus]])
+@router.put(ADMIN + "/{name}", tags=["admin"])
 async def configure_provider(
     name: str, _: AdminCaller, session: Session, lookup: Lookups, body: Annotated[Any, Body()] = None
-) -> Any:
+) -> Envelope[list[ProviderStatus]]:
     return ok(await service.configure(session, lookup.settings, name, body))
 
 
@@ -55,8 +55,8 @@ async def test_provider(name: str, _: AdminCaller, session: Session, lookup: Loo
     return fast_ok(result.model_dump(exclude_none=True))  # {ok, title} or {ok, error}, as upstream
 
 
-@router.get("/lookup/isbn/{isbn}", tags=["lookup"], response_model=Envelope[list[BookResult]])
-async def lookup_isbn(isbn: str, _: CurrentCaller, session: Session, lookup: Lookups) -> Any:
+@router.get("/lookup/isbn/{isbn}", tags=["lookup"])
+async def lookup_isbn(isbn: str, _: CurrentCaller, session: Session, lookup: Lookups) -> Envelope[list[BookResult]]:
     return ok(await service.by_isbn(lookup, isbn))
 
 
@@ -68,16 +68,20 @@ async def lookup_isbn_merged(isbn: str, _: CurrentCaller, session: Session, look
     return fast_ok({**data, "categories": data.get("categories"), "covers": data.get("covers")})
 
 
-@router.get("/lookup/books", tags=["lookup"], response_model=Envelope[list[BookResult]])
-async def lookup_books(_: CurrentCaller, session: Session, lookup: Lookups, q: str = "") -> Any:
+@router.get("/lookup/books", tags=["lookup"])
+async def lookup_books(_: CurrentCaller, session: Session, lookup: Lookups, q: str = "") -> Envelope[list[BookResult]]:
     return ok(await service.search_books(lookup, q))
 
 
-@router.get("/lookup/series", tags=["lookup"], response_model=Envelope[list[SeriesResult]])
-async def lookup_series(_: CurrentCaller, session: Session, lookup: Lookups, q: str = "") -> Any:
+@router.get("/lookup/series", tags=["lookup"])
+async def lookup_series(
+    _: CurrentCaller, session: Session, lookup: Lookups, q: str = ""
+) -> Envelope[list[SeriesResult]]:
     return ok(await service.search_series(lookup, q))
 
 
-@router.get("/lookup/contributors", tags=["lookup"], response_model=Envelope[list[ContributorHit]])
-async def lookup_contributors(_: CurrentCaller, session: Session, lookup: Lookups, q: str = "") -> Any:
+@router.get("/lookup/contributors", tags=["lookup"])
+async def lookup_contributors(
+    _: CurrentCaller, session: Session, lookup: Lookups, q: str = ""
+) -> Envelope[list[ContributorHit]]:
     return ok(await service.search_contributors(lookup, q))

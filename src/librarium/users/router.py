@@ -8,8 +8,7 @@ from fastapi import Query, Request
 
 from librarium.auth.deps import AdminCaller, AuthCtx, CurrentCaller, Session
 from librarium.auth.schemas import AdminUserRead, UserCreate
-from librarium.config import Settings
-from librarium.kit.routing import api_router, ok
+from librarium.kit.routing import api_router, ok, settings_of
 from librarium.kit.schema import Envelope, Message, Page
 from librarium.kit.validate import lenient_int
 from librarium.users import service
@@ -63,7 +62,7 @@ async def delete_user(id: uuid.UUID, caller: AdminCaller, session: Session) -> E
 
 @router.get("/admin/config", tags=["admin"], response_model=Envelope[ConfigRead])
 async def admin_config(_: AdminCaller, request: Request) -> Envelope[ConfigRead]:
-    settings: Settings = request.app.state.settings
+    settings = settings_of(request)
     return Envelope(
         data=ConfigRead(
             cover_storage_path=str(settings.covers_dir),
