@@ -27,7 +27,7 @@ from librarium.ai.schemas import (
 )
 from librarium.auth.deps import AdminCaller, CurrentCaller, Session
 from librarium.errors import BadRequest
-from librarium.kit.routing import NO_CONTENT, api_router, fast_ok, no_content, settings_of
+from librarium.kit.routing import NO_CONTENT, api_router, fast_ok, no_content, ok, settings_of
 from librarium.kit.schema import Envelope
 
 router = api_router()
@@ -46,9 +46,9 @@ def _id(value: str) -> uuid.UUID:
 # --- admin: connections -----------------------------------------------------------------------------
 
 
-@router.get(AI, tags=["admin"], response_model=Envelope[list[AIProviderStatus]])
-async def list_connections(request: Request, _: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.connections(session, settings_of(request)))
+@router.get(AI, tags=["admin"])
+async def list_connections(request: Request, _: AdminCaller, session: Session) -> Envelope[list[AIProviderStatus]]:
+    return ok(await service.connections(session, settings_of(request)))
 
 
 # fixed paths before /{provider}
@@ -60,14 +60,14 @@ async def set_active(request: Request, _: AdminCaller, session: Session, body: J
     return no_content()
 
 
-@router.get(AI + "/permissions", tags=["admin"], response_model=Envelope[AIPermissions])
-async def get_permissions(request: Request, _: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.permissions(session, settings_of(request)))
+@router.get(AI + "/permissions", tags=["admin"])
+async def get_permissions(request: Request, _: AdminCaller, session: Session) -> Envelope[AIPermissions]:
+    return ok(await service.permissions(session, settings_of(request)))
 
 
-@router.put(AI + "/permissions", tags=["admin"], response_model=Envelope[AIPermissions])
-async def put_permissions(_: AdminCaller, session: Session, body: Json = None) -> Response:
-    return fast_ok(await service.set_permissions(session, body))
+@router.put(AI + "/permissions", tags=["admin"])
+async def put_permissions(_: AdminCaller, session: Session, body: Json = None) -> Envelope[AIPermissions]:
+    return ok(await service.set_permissions(session, body))
 
 
 @router.get(AI + "/{provider}/models", tags=["admin"], response_model=Envelope[ModelList])
@@ -81,52 +81,56 @@ async def list_models(provider: str, request: Request, _: AdminCaller, session: 
     return fast_ok({"models": found})
 
 
-@router.put(AI + "/{provider}", tags=["admin"], response_model=Envelope[list[AIProviderStatus]])
-async def configure(provider: str, request: Request, _: AdminCaller, session: Session, body: Json = None) -> Response:
-    return fast_ok(await service.configure(session, settings_of(request), provider, body))
+@router.put(AI + "/{provider}", tags=["admin"])
+async def configure(
+    provider: str, request: Request, _: AdminCaller, session: Session, body: Json = None
+) -> Envelope[list[AIProviderStatus]]:
+    return ok(await service.configure(session, settings_of(request), provider, body))
 
 
-@router.post(AI + "/{provider}/test", tags=["admin"], response_model=Envelope[AITest])
-async def test(provider: str, request: Request, _: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.test(session, settings_of(request), provider))
+@router.post(AI + "/{provider}/test", tags=["admin"])
+async def test(provider: str, request: Request, _: AdminCaller, session: Session) -> Envelope[AITest]:
+    return ok(await service.test(session, settings_of(request), provider))
 
 
 # --- admin: jobs ------------------------------------------------------------------------------------
 
 
-@router.get("/admin/jobs", tags=["admin"], response_model=Envelope[list[JobSummary]])
-async def list_jobs(request: Request, _: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.job_list(session, settings_of(request)))
+@router.get("/admin/jobs", tags=["admin"])
+async def list_jobs(request: Request, _: AdminCaller, session: Session) -> Envelope[list[JobSummary]]:
+    return ok(await service.job_list(session, settings_of(request)))
 
 
-@router.get(JOB, tags=["admin"], response_model=Envelope[AISuggestionsJobConfig])
-async def get_job_config(request: Request, _: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.job_config(session, settings_of(request)))
+@router.get(JOB, tags=["admin"])
+async def get_job_config(request: Request, _: AdminCaller, session: Session) -> Envelope[AISuggestionsJobConfig]:
+    return ok(await service.job_config(session, settings_of(request)))
 
 
-@router.put(JOB, tags=["admin"], response_model=Envelope[AISuggestionsJobConfig])
-async def put_job_config(request: Request, _: AdminCaller, session: Session, body: Json = None) -> Response:
-    return fast_ok(await service.set_job_config(session, settings_of(request), body))
+@router.put(JOB, tags=["admin"])
+async def put_job_config(
+    request: Request, _: AdminCaller, session: Session, body: Json = None
+) -> Envelope[AISuggestionsJobConfig]:
+    return ok(await service.set_job_config(session, settings_of(request), body))
 
 
-@router.post(JOB + "/run", tags=["admin"], status_code=202, response_model=Envelope[RunAll])
-async def run_for_all(_: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.run_for_all(session), status_code=202)
+@router.post(JOB + "/run", tags=["admin"], status_code=202)
+async def run_for_all(_: AdminCaller, session: Session) -> Envelope[RunAll]:
+    return ok(await service.run_for_all(session))
 
 
-@router.get(JOB + "/runs", tags=["admin"], response_model=Envelope[list[RunView]])
-async def all_runs(_: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.runs(session, None))
+@router.get(JOB + "/runs", tags=["admin"])
+async def all_runs(_: AdminCaller, session: Session) -> Envelope[list[RunView]]:
+    return ok(await service.runs(session, None))
 
 
-@router.delete(JOB + "/runs", tags=["admin"], response_model=Envelope[Deleted])
-async def delete_finished_runs(_: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.delete_finished(session))
+@router.delete(JOB + "/runs", tags=["admin"])
+async def delete_finished_runs(_: AdminCaller, session: Session) -> Envelope[Deleted]:
+    return ok(await service.delete_finished(session))
 
 
-@router.get(JOB + "/runs/{id}", tags=["admin"], response_model=Envelope[RunDetail])
-async def any_run(id: str, _: AdminCaller, session: Session) -> Response:
-    return fast_ok(await service.run_detail(session, _id(id), None))
+@router.get(JOB + "/runs/{id}", tags=["admin"])
+async def any_run(id: str, _: AdminCaller, session: Session) -> Envelope[RunDetail]:
+    return ok(await service.run_detail(session, _id(id), None))
 
 
 @router.delete(JOB + "/runs/{id}", tags=["admin"], status_code=204, responses=NO_CONTENT, response_class=Response)
@@ -139,36 +143,38 @@ async def cancel_run(id: str, _: AdminCaller, session: Session) -> Response:
 # --- the user's side --------------------------------------------------------------------------------
 
 
-@router.get("/me/ai-prefs", tags=["ai"], response_model=Envelope[AIPrefs])
-async def get_prefs(caller: CurrentCaller, session: Session) -> Response:
-    return fast_ok(await service.prefs(session, caller.id))
+@router.get("/me/ai-prefs", tags=["ai"])
+async def get_prefs(caller: CurrentCaller, session: Session) -> Envelope[AIPrefs]:
+    return ok(await service.prefs(session, caller.id))
 
 
-@router.put("/me/ai-prefs", tags=["ai"], response_model=Envelope[AIPrefs])
-async def put_prefs(caller: CurrentCaller, session: Session, body: Json = None) -> Response:
-    return fast_ok(await service.set_prefs(session, caller.id, body))
+@router.put("/me/ai-prefs", tags=["ai"])
+async def put_prefs(caller: CurrentCaller, session: Session, body: Json = None) -> Envelope[AIPrefs]:
+    return ok(await service.set_prefs(session, caller.id, body))
 
 
 # Upstream 26.4 sent the taste profile without the envelope, which its own web client could not read; the
 # envelope is what the client expects (and what upstream sends since).
-@router.get("/me/taste-profile", tags=["ai"], response_model=Envelope[dict[str, Any]])
-async def get_taste(caller: CurrentCaller, session: Session) -> Response:
-    return fast_ok(await service.taste(session, caller.id))
+@router.get("/me/taste-profile", tags=["ai"])
+async def get_taste(caller: CurrentCaller, session: Session) -> Envelope[dict[str, Any]]:
+    return ok(await service.taste(session, caller.id))
 
 
-@router.put("/me/taste-profile", tags=["ai"], response_model=Envelope[dict[str, Any]])
-async def put_taste(caller: CurrentCaller, session: Session, body: Json = None) -> Response:
-    return fast_ok(await service.set_taste(session, caller.id, body))
+@router.put("/me/taste-profile", tags=["ai"])
+async def put_taste(caller: CurrentCaller, session: Session, body: Json = None) -> Envelope[dict[str, Any]]:
+    return ok(await service.set_taste(session, caller.id, body))
 
 
-@router.get("/me/suggestions", tags=["ai"], response_model=Envelope[list[SuggestionView]])
-async def my_suggestions(caller: CurrentCaller, session: Session, status: str = "", type: str = "") -> Response:
-    return fast_ok(await service.suggestions(session, caller.id, status, type))
+@router.get("/me/suggestions", tags=["ai"])
+async def my_suggestions(
+    caller: CurrentCaller, session: Session, status: str = "", type: str = ""
+) -> Envelope[list[SuggestionView]]:
+    return ok(await service.suggestions(session, caller.id, status, type))
 
 
-@router.get("/me/suggestions/quota", tags=["ai"], response_model=Envelope[Quota])
-async def my_quota(request: Request, caller: CurrentCaller, session: Session) -> Response:
-    return fast_ok(await service.quota(session, settings_of(request), caller.id))
+@router.get("/me/suggestions/quota", tags=["ai"])
+async def my_quota(request: Request, caller: CurrentCaller, session: Session) -> Envelope[Quota]:
+    return ok(await service.quota(session, settings_of(request), caller.id))
 
 
 @router.post("/me/suggestions/run", tags=["ai"], status_code=202, response_class=Response)
@@ -178,14 +184,14 @@ async def run_now(request: Request, caller: CurrentCaller, session: Session) -> 
     return Response(status_code=202)
 
 
-@router.get("/me/suggestions/runs", tags=["ai"], response_model=Envelope[list[RunView]])
-async def my_runs(caller: CurrentCaller, session: Session) -> Response:
-    return fast_ok(await service.runs(session, caller.id))
+@router.get("/me/suggestions/runs", tags=["ai"])
+async def my_runs(caller: CurrentCaller, session: Session) -> Envelope[list[RunView]]:
+    return ok(await service.runs(session, caller.id))
 
 
-@router.get("/me/suggestions/runs/{id}", tags=["ai"], response_model=Envelope[RunDetail])
-async def my_run(id: str, caller: CurrentCaller, session: Session) -> Response:
-    return fast_ok(await service.run_detail(session, _id(id), caller.id))
+@router.get("/me/suggestions/runs/{id}", tags=["ai"])
+async def my_run(id: str, caller: CurrentCaller, session: Session) -> Envelope[RunDetail]:
+    return ok(await service.run_detail(session, _id(id), caller.id))
 
 
 @router.put("/me/suggestions/{id}/status", tags=["ai"], status_code=204, responses=NO_CONTENT, response_class=Response)

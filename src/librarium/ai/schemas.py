@@ -1,5 +1,4 @@
-"""Response shapes of the AI endpoints (for the OpenAPI document; the views are built in service.py, with
-upstream's omitted-when-empty fields)."""
+"""Response shapes of the AI endpoints; the fields upstream leaves out when empty are left out here too."""
 
 from __future__ import annotations
 
@@ -7,8 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from librarium.kit.schema import Omitting
 
-class ConfigFieldRead(BaseModel):
+
+class ConfigFieldRead(Omitting):
+    OMIT_EMPTY = ("placeholder", "help_text", "options")
+
     key: str
     label: str
     type: str
@@ -18,7 +21,9 @@ class ConfigFieldRead(BaseModel):
     options: list[str] | None = None
 
 
-class AIProviderStatus(BaseModel):
+class AIProviderStatus(Omitting):
+    OMIT_EMPTY = ("help_text", "help_url", "config")
+
     name: str
     display_name: str
     description: str
@@ -31,7 +36,9 @@ class AIProviderStatus(BaseModel):
     config: dict[str, str] | None = None
 
 
-class AITest(BaseModel):
+class AITest(Omitting):
+    OMIT_EMPTY = ("reply", "error")
+
     ok: bool
     reply: str | None = None
     error: str | None = None
@@ -77,7 +84,9 @@ class Deleted(BaseModel):
     deleted: int
 
 
-class RunView(BaseModel):
+class RunView(Omitting):
+    OMIT_EMPTY = ("user_id", "model_id", "error", "finished_at")
+
     id: str
     user_id: str | None = None
     triggered_by: str
@@ -108,7 +117,9 @@ class AIPrefs(BaseModel):
     opt_in: bool
 
 
-class SuggestionView(BaseModel):
+class SuggestionView(Omitting):
+    OMIT_EMPTY = ("book_id", "book_edition_id", "library_id", "author", "isbn", "cover_url", "reasoning")
+
     id: str
     type: str
     book_id: str | None = None
@@ -123,7 +134,9 @@ class SuggestionView(BaseModel):
     created_at: str
 
 
-class Quota(BaseModel):
+class Quota(Omitting):
+    OMIT_EMPTY = ("resets_at",)
+
     used: int
     limit: int
     resets_at: str | None = None

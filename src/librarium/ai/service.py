@@ -14,6 +14,21 @@ from librarium.ai import repository as repo
 from librarium.ai.llm.base import AIError
 from librarium.ai.llm.registry import LISTS_MODELS
 from librarium.ai.policy import JobConfig, Live, Permissions, load
+from librarium.ai.schemas import (
+    AIPermissions,
+    AIPrefs,
+    AIProviderStatus,
+    AISuggestionsJobConfig,
+    AITest,
+    Deleted,
+    EventView,
+    JobSummary,
+    Quota,
+    RunAll,
+    RunDetail,
+    RunView,
+    SuggestionView,
+)
 from librarium.ai.tasks import KIND
 from librarium.config import Settings
 from librarium.db import unit
@@ -38,23 +53,23 @@ JOB_SUMMARY = {
 # --- admin: connections -----------------------------------------------------------------------------
 
 
-def _status(live: Live, active: str) -> dict[str, Any]:
+def _status(live: Live, active: str) -> AIProviderStatus:
     secret = {f.key for f in live.provider.fields if f.type == "password"} | {"api_key"}
-    out = live.provider.info()
-    out.update(
-        enabled=live.config.enabled, active=live.provider.name == active, has_api_key=bool(live.stored.get("api_key"))
+    return AIProviderStatus(
+        **live.provider.info(),
+        enabled=live.config.enabled,
+        active=live.provider.name == active,
+        has_api_key=bool(live.stored.get("api_key")),
+        config={k: MASK if k in secret and v else v for k, v in live.stored.items()},
     )
-    if live.stored:
-        out["config"] = {k: MASK if k in secret and v else v for k, v in live.stored.items()}
-    return out
 
 
-async def connections(session: AsyncSession, settings: Settings) -> list[dict[str, Any]]:
+async def connections(session: AsyncSession, settings: Settings) -> list[AIProviderStatus]:
     policy = await load(session, settings)
     return [_status(live, policy.active_name) for live in policy.providers]
 
 
-async def configure(session: AsyncSession, settings: Settings, name: str, body: Any) -> list[dict[str, Any]]:
+async def configure(session: AsyncSession, settings: Settings, name: str, body: Any) -> list[AIProviderStatus]:
     if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
         raise BadRequest("invalid request body")
     live = (await load(session, settings)).live(name)
@@ -75,20 +90,20 @@ async def set_active(session: AsyncSession, settings: Settings, name: Any) -> No
     await repo.put_setting(session, repo.ACTIVE_KEY, name)
 
 
-async def test(session: AsyncSession, settings: Settings, name: str) -> dict[str, Any]:
+async def test(session: AsyncSession, settings: Settings, name: str) -> AITest:
     """Always an answer: {ok, reply} or {ok: false, error}."""
     try:
         live = (await load(session, settings)).live(name)
     except BadRequest as exc:
-        return {"ok": False, "error": exc.message}
+        return AITest(ok=False, error=exc.message)
     if not live.config.enabled:
-        return {"ok": False, "error": "provider is disabled — save config and enable it first"}
+        return AITest(ok=False, error="provider is disabled — save config and enable it first")
     try:
         async with unit.outside(session):
             reply = await live.provider.generate(http.client(), live.config, "", PROBE, PROBE_TOKENS)
     except AIError as exc:
-        return {"ok": False, "error": str(exc)}
-    return {"ok": True, "reply": reply.text}
+        return AITest(ok=False, error=str(exc))
+    return AITest(ok=True, reply=reply.text)
 
 
 async def models(session: AsyncSession, settings: Settings, name: str) -> list[dict[str, Any]]:
@@ -100,34 +115,34 @@ async def models(session: AsyncSession, settings: Settings, name: str) -> list[d
         return await live.provider.models(http.client(), live.config)  # type: ignore[attr-defined, no-any-return]
 
 
-async def permissions(session: AsyncSession, settings: Settings) -> dict[str, bool]:
-    return (await load(session, settings)).permissions.view()
+async def permissions(session: AsyncSession, settings: Settings) -> AIPermissions:
+    return AIPermissions(**(await load(session, settings)).permissions.view())
 
 
-async def set_permissions(session: AsyncSession, body: Any) -> dict[str, bool]:
+async def set_permissions(session: AsyncSession, body: Any) -> AIPermissions:
     allowed = Permissions.from_body(body)
     await repo.put_setting(session, repo.PERMISSIONS_KEY, allowed.view())
-    return allowed.view()
+    return AIPermissions(**allowed.view())
 
 
 # --- admin: the job ---------------------------------------------------------------------------------
 
 
-async def job_list(session: AsyncSession, settings: Settings) -> list[dict[str, Any]]:
-    return [{**JOB_SUMMARY, "enabled": (await load(session, settings)).job.enabled}]
+async def job_list(session: AsyncSession, settings: Settings) -> list[JobSummary]:
+    return [JobSummary(**JOB_SUMMARY, enabled=(await load(session, settings)).job.enabled)]
 
 
-async def job_config(session: AsyncSession, settings: Settings) -> dict[str, Any]:
-    return (await load(session, settings)).job.view()
+async def job_config(session: AsyncSession, settings: Settings) -> AISuggestionsJobConfig:
+    return AISuggestionsJobConfig(**(await load(session, settings)).job.view())
 
 
-async def set_job_config(session: AsyncSession, settings: Settings, body: Any) -> dict[str, Any]:
+async def set_job_config(session: AsyncSession, settings: Settings, body: Any) -> AISuggestionsJobConfig:
     config: JobConfig = (await load(session, settings)).job.updated(body)
     await repo.put_setting(session, repo.JOB_KEY, config.view())
-    return config.view()
+    return AISuggestionsJobConfig(**config.view())
 
 
-async def run_for_all(session: AsyncSession) -> dict[str, int]:
+async def run_for_all(session: AsyncSession) -> RunAll:
     await repo.close_stale_runs(session)
     waiting = await jobs.live_args(session, KIND, "user_id")
     enqueued = skipped = 0
@@ -137,7 +152,7 @@ async def run_for_all(session: AsyncSession) -> dict[str, int]:
             continue
         await jobs.enqueue(session, KIND, {"user_id": str(user_id), "triggered_by": "admin"})
         enqueued += 1
-    return {"enqueued": enqueued, "skipped": skipped}
+    return RunAll(enqueued=enqueued, skipped=skipped)
 
 
 async def cancel_run(session: AsyncSession, run_id: uuid.UUID) -> None:
@@ -145,8 +160,8 @@ async def cancel_run(session: AsyncSession, run_id: uuid.UUID) -> None:
         raise NotFound("run not found or not running")
 
 
-async def delete_finished(session: AsyncSession) -> dict[str, int]:
-    return {"deleted": await repo.delete_finished_runs(session)}
+async def delete_finished(session: AsyncSession) -> Deleted:
+    return Deleted(deleted=await repo.delete_finished_runs(session))
 
 
 # --- views ------------------------------------------------------------------------------------------
@@ -157,57 +172,56 @@ def _time(value: Any) -> str:
     return str(value.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
-def run_view(run: SuggestionRun, admin: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": str(run.id)}
-    if admin:
-        out["user_id"] = str(run.user_id)
-    out.update(triggered_by=run.triggered_by, provider_type=run.provider_type)
-    if run.model_id:
-        out["model_id"] = run.model_id
-    out["status"] = run.status
-    if run.error:
-        out["error"] = run.error
-    out.update(
-        tokens_in=run.tokens_in, tokens_out=run.tokens_out, estimated_cost_usd=run.estimated_cost_usd,
+def run_view(run: SuggestionRun, admin: bool = False) -> RunView:
+    """A run; the user's id only for the admin's lists."""
+    return RunView(
+        id=str(run.id),
+        user_id=str(run.user_id) if admin else None,
+        triggered_by=run.triggered_by,
+        provider_type=run.provider_type,
+        model_id=run.model_id,
+        status=run.status,
+        error=run.error,
+        tokens_in=run.tokens_in,
+        tokens_out=run.tokens_out,
+        estimated_cost_usd=run.estimated_cost_usd,
         started_at=_time(run.started_at),
-    )  # fmt: skip
-    if run.finished_at is not None:
-        out["finished_at"] = _time(run.finished_at)
-    return out
+        finished_at=None if run.finished_at is None else _time(run.finished_at),
+    )
 
 
-def _event_view(event: RunEvent) -> dict[str, Any]:
-    return {"seq": event.seq, "type": event.type, "content": event.content or {}, "created_at": _time(event.created_at)}
+def _event_view(event: RunEvent) -> EventView:
+    return EventView(seq=event.seq, type=event.type, content=event.content or {}, created_at=_time(event.created_at))
 
 
-async def runs(session: AsyncSession, user_id: uuid.UUID | None) -> list[dict[str, Any]]:
+async def runs(session: AsyncSession, user_id: uuid.UUID | None) -> list[RunView]:
     admin = user_id is None
     return [run_view(r, admin) for r in await repo.runs(session, user_id, 50 if admin else 25)]
 
 
-async def run_detail(session: AsyncSession, run_id: uuid.UUID, user_id: uuid.UUID | None) -> dict[str, Any]:
+async def run_detail(session: AsyncSession, run_id: uuid.UUID, user_id: uuid.UUID | None) -> RunDetail:
     run = await repo.run(session, run_id, user_id)
     if run is None:
         raise NotFound("run not found")
     events = [_event_view(e) for e in await repo.events(session, run_id)]
-    return {"run": run_view(run, user_id is None), "events": events}
+    return RunDetail(run=run_view(run, user_id is None), events=events)
 
 
 # --- the user's side --------------------------------------------------------------------------------
 
 
-async def prefs(session: AsyncSession, user_id: uuid.UUID) -> dict[str, bool]:
+async def prefs(session: AsyncSession, user_id: uuid.UUID) -> AIPrefs:
     row = await repo.user_settings(session, user_id)
-    return {"opt_in": bool(row and row.opt_in)}
+    return AIPrefs(opt_in=bool(row and row.opt_in))
 
 
-async def set_prefs(session: AsyncSession, user_id: uuid.UUID, body: Any) -> dict[str, bool]:
+async def set_prefs(session: AsyncSession, user_id: uuid.UUID, body: Any) -> AIPrefs:
     if not isinstance(body, dict) or not isinstance(body.get("opt_in"), bool):
         raise BadRequest("invalid request body")
     row = await repo.user_settings_for_update(session, user_id)
     row.opt_in = body["opt_in"]
     await session.flush()
-    return {"opt_in": row.opt_in}
+    return AIPrefs(opt_in=row.opt_in)
 
 
 async def taste(session: AsyncSession, user_id: uuid.UUID) -> dict[str, Any]:
@@ -224,21 +238,23 @@ async def set_taste(session: AsyncSession, user_id: uuid.UUID, body: Any) -> dic
     return body
 
 
-def _suggestion_view(item: Any, library_id: uuid.UUID | None) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": str(item.id), "type": item.type}
-    if item.book_id:
-        out["book_id"] = str(item.book_id)
-    if library_id:
-        out["library_id"] = str(library_id)
-    out["title"] = item.title
-    for key in ("author", "isbn", "cover_url", "reasoning"):
-        if getattr(item, key):
-            out[key] = getattr(item, key)
-    out.update(status=item.status, created_at=_time(item.created_at))
-    return out
+def _suggestion_view(item: Any, library_id: uuid.UUID | None) -> SuggestionView:
+    return SuggestionView(
+        id=str(item.id),
+        type=item.type,
+        book_id=str(item.book_id) if item.book_id else None,
+        library_id=str(library_id) if library_id else None,
+        title=item.title,
+        author=item.author,
+        isbn=item.isbn,
+        cover_url=item.cover_url,
+        reasoning=item.reasoning,
+        status=item.status,
+        created_at=_time(item.created_at),
+    )
 
 
-async def suggestions(session: AsyncSession, user_id: uuid.UUID, status: str, kind: str) -> list[dict[str, Any]]:
+async def suggestions(session: AsyncSession, user_id: uuid.UUID, status: str, kind: str) -> list[SuggestionView]:
     """Upstream lists only one status (`new` by default); an unknown status or type is a 400 here, not an
     empty list."""
     status = status or "new"
@@ -286,13 +302,13 @@ async def block(session: AsyncSession, user_id: uuid.UUID, suggestion_id: uuid.U
     await session.flush()
 
 
-async def quota(session: AsyncSession, settings: Settings, user_id: uuid.UUID) -> dict[str, Any]:
+async def quota(session: AsyncSession, settings: Settings, user_id: uuid.UUID) -> Quota:
     limit = (await load(session, settings)).job.user_run_rate_limit_per_day
     used, earliest = await repo.user_runs_since(session, user_id, repo.window_start())
-    out: dict[str, Any] = {"used": used, "limit": limit, "unlimited": limit < 0}
+    resets_at = None
     if limit >= 0 and used > 0 and earliest is not None:
-        out["resets_at"] = _time(earliest + timedelta(hours=24))
-    return out
+        resets_at = _time(earliest + timedelta(hours=24))
+    return Quota(used=used, limit=limit, unlimited=limit < 0, resets_at=resets_at)
 
 
 async def run_now(session: AsyncSession, settings: Settings, user_id: uuid.UUID) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, Response
 
@@ -34,7 +34,7 @@ async def list_books(
     type_filter: str = "",
     regex: str = "",
     filter: Annotated[str, Query(description="legacy structured filter (JSON)")] = "",
-) -> Any:
+) -> Response:
     params = service.ListParams(
         q=q,
         page=lenient_int(page),
@@ -50,27 +50,31 @@ async def list_books(
     return fast_ok(await service.list_books(session, library_id, caller.id, params))
 
 
-@router.get(LIB + "/books/letters", response_model=Envelope[list[str]])
-async def book_letters(library_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session) -> Any:
+@router.get(LIB + "/books/letters")
+async def book_letters(
+    library_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session
+) -> Envelope[list[str]]:
     return ok(await service.letters(session, library_id))
 
 
-@router.get(LIB + "/books/fingerprint", response_model=Envelope[Fingerprint])
-async def book_fingerprint(library_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session) -> Any:
+@router.get(LIB + "/books/fingerprint")
+async def book_fingerprint(
+    library_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session
+) -> Envelope[Fingerprint]:
     return ok(await service.fingerprint(session, library_id))
 
 
 @router.post(LIB + "/books", status_code=201, response_model=Envelope[BookRead])
 async def create_book(
     library_id: uuid.UUID, body: BookWrite, caller: Annotated[Caller, can("books:create")], session: Session
-) -> Any:
+) -> Response:
     return fast_ok(await service.create(session, library_id, caller.id, body), 201)
 
 
 @router.get(LIB + "/books/{book_id}", response_model=Envelope[BookRead])
 async def get_book(
     library_id: uuid.UUID, book_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session
-) -> Any:
+) -> Response:
     return fast_ok(await service.read(session, library_id, book_id))
 
 
@@ -81,7 +85,7 @@ async def update_book(
     body: BookWrite,
     _: Annotated[Caller, can("books:update")],
     session: Session,
-) -> Any:
+) -> Response:
     return fast_ok(await service.update(session, library_id, book_id, body))
 
 
@@ -96,5 +100,5 @@ async def delete_book(
 @router.get(LIB + "/book-by-isbn/{isbn}", response_model=Envelope[BookRead])
 async def book_by_isbn(
     library_id: uuid.UUID, isbn: str, _: Annotated[Caller, can("books:read")], session: Session
-) -> Any:
-    return ok(await service.by_isbn(session, library_id, isbn))
+) -> Response:
+    return fast_ok(await service.by_isbn(session, library_id, isbn))

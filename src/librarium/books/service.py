@@ -14,7 +14,7 @@ from librarium.books import filters
 from librarium.books import repository as repo
 from librarium.books.filters import search_document
 from librarium.books.query import Condition, Group, parse
-from librarium.books.schemas import BookWrite
+from librarium.books.schemas import BookWrite, Fingerprint
 from librarium.db.base import utcnow
 from librarium.editions import service as editions
 from librarium.errors import BadRequest, NotFound
@@ -159,12 +159,12 @@ async def letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
     return await repo.letters(session, library_id)
 
 
-async def fingerprint(session: AsyncSession, library_id: uuid.UUID) -> dict[str, Any]:
+async def fingerprint(session: AsyncSession, library_id: uuid.UUID) -> Fingerprint:
     total, latest = await repo.fingerprint(session, library_id)
     stamp = None
     if latest is not None:
         stamp = latest.strftime("%Y-%m-%dT%H:%M:%S.") + f"{latest.microsecond // 1000:03d}Z"
-    return {"total": total, "max_updated_at": stamp}
+    return Fingerprint(total=total, max_updated_at=stamp)
 
 
 async def get(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UUID) -> Book:

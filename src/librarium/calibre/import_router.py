@@ -4,7 +4,7 @@ import job, shown by the import routes like a CSV import."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio
 from fastapi import Request
@@ -13,27 +13,24 @@ from librarium.auth.deps import Caller, Session, can
 from librarium.calibre import importer
 from librarium.db import unit
 from librarium.imports import service
-from librarium.imports.schemas import ImportJobRead
+from librarium.imports.schemas import CalibreImport, ImportJobRead
 from librarium.kit.routing import api_router, ok, settings_of
-from librarium.kit.schema import Body, Envelope, Str
+from librarium.kit.schema import Envelope
 
 router = api_router(tags=["imports"])
 
 
-class CalibreImport(Body):
-    path: Str = ""  # a Calibre library folder inside LIBRARIUM_STORAGE_ROOTS; empty: LIBRARIUM_CALIBRE_LIBRARY
-
-
-@router.post("/libraries/{library_id}/imports/calibre", status_code=201, response_model=Envelope[ImportJobRead])
+@router.post("/libraries/{library_id}/imports/calibre", status_code=201)
 async def import_calibre_library(
     library_id: uuid.UUID,
     request: Request,
     caller: Annotated[Caller, can("books:create")],
     session: Session,
     body: CalibreImport | None = None,
-) -> Any:
+) -> Envelope[ImportJobRead]:
     user_id = caller.id  # read before the session is set aside
     folder = importer.library_path(settings_of(request), body.path if body else "")
     async with unit.outside(session):  # reading a big metadata.db takes a while: no transaction meanwhile
         rows, chosen = await anyio.to_thread.run_sync(importer.read, folder)
-    return ok(await service.create(session, library_id, user_id, rows, chosen))
+    job = await service.create(session, library_id, user_id, rows, chosen)
+    return ok(await service.with_items(session, job))

@@ -56,7 +56,7 @@ async def run(
         return await _dry_run(db, library_id, rows, chosen, echo)
     async with db.unit_of_work() as session:
         created = await service.create(session, library_id, user_id, rows, chosen)
-    job_id = uuid.UUID(str(created["id"]))
+    job_id = created.id
     worker = Worker(db, settings)
     watching = asyncio.create_task(_progress(db, job_id, echo))
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio
 from fastapi import Request, Response
@@ -23,10 +23,10 @@ ONE = "/imports/{import_id}"
 MAX_IMPORT_MB = 256
 
 
-@router.post(LIB, status_code=201, response_model=Envelope[ImportJobRead])
+@router.post(LIB, status_code=201)
 async def start_import(
     library_id: uuid.UUID, request: Request, caller: Annotated[Caller, can("books:create")], session: Session
-) -> Any:
+) -> Envelope[ImportJobRead]:
     user_id = caller.id
     settings = settings_of(request)
     folder = settings.data_dir / "imports"
@@ -41,23 +41,26 @@ async def start_import(
             rows, chosen = await anyio.to_thread.run_sync(service.read_upload, received.path, received.fields)
         finally:
             received.path.unlink(missing_ok=True)
-    return ok(await service.create(session, library_id, user_id, rows, chosen))
+    job = await service.create(session, library_id, user_id, rows, chosen)
+    return ok(await service.with_items(session, job))
 
 
-@router.get(LIB, response_model=Envelope[list[ImportJobRead]])
-async def library_imports(library_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session) -> Any:
+@router.get(LIB)
+async def library_imports(
+    library_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session
+) -> Envelope[list[ImportJobRead]]:
     return ok(await service.of_library(session, library_id))
 
 
-@router.get(LIB + "/{import_id}", response_model=Envelope[ImportJobRead])
+@router.get(LIB + "/{import_id}")
 async def library_import(
     library_id: uuid.UUID, import_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session
-) -> Any:
+) -> Envelope[ImportJobRead]:
     return ok(await service.detail(session, library_id, import_id))
 
 
-@router.get("/imports", response_model=Envelope[list[ImportJobRead]])
-async def my_imports(caller: CurrentCaller, session: Session) -> Any:
+@router.get("/imports")
+async def my_imports(caller: CurrentCaller, session: Session) -> Envelope[list[ImportJobRead]]:
     return ok(await service.mine(session, caller.id))
 
 

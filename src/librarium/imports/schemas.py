@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from librarium.kit.schema import Read
+from librarium.kit.schema import Body, Read, Str
 
 
 class ImportItemRead(Read):
@@ -37,3 +37,7 @@ class ImportJobRead(Read):
     created_at: datetime
     updated_at: datetime
     items: list[ImportItemRead] | None = None
+
+
+class CalibreImport(Body):
+    path: Str = ""  # a Calibre library folder inside LIBRARIUM_STORAGE_ROOTS; empty: LIBRARIUM_CALIBRE_LIBRARY

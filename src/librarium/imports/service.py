@@ -15,8 +15,9 @@ from librarium.files import locations
 from librarium.imports import repository as repo
 from librarium.imports.csvfile import mapped_rows, parse_mapping
 from librarium.imports.rows import book_format
+from librarium.imports.schemas import ImportItemRead, ImportJobRead
 from librarium.jobs import service as jobs
-from librarium.models import ImportJob
+from librarium.models import ImportItem, ImportJob
 
 KIND = "imports.run"
 
@@ -56,7 +57,8 @@ def read_upload(path: Path, fields: dict[str, str]) -> tuple[list[dict[str, str]
 
 async def create(
     session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, rows: list[dict[str, str]], chosen: dict[str, Any]
-) -> dict[str, Any]:
+) -> ImportJob:
+    """The import job of these rows, queued; `with_items` shows it."""
     if chosen.get("files_root"):  # files linked in place (a Calibre library): from a storage location of it
         root = Path(chosen["files_root"])
         location = await locations.ensure(session, library_id, root, f"Calibre library {root.name}", "ebook")
@@ -77,32 +79,45 @@ async def create(
     queued = await jobs.enqueue(session, KIND, {"import_job_id": str(job.id)})
     job.job_id = queued.id
     await session.flush()
-    return await _with_items(session, job)
+    return job
 
 
-def shape(job: ImportJob, **extra: Any) -> dict[str, Any]:
-    names = ("id", "library_id", "created_by", "status", "total_rows", "processed_rows", "failed_rows",
-             "skipped_rows", "options", "created_at", "updated_at")  # fmt: skip
-    return {name: getattr(job, name) for name in names} | extra
+def shape(job: ImportJob, *, library_name: str | None = None, items: list[ImportItem] | None = None) -> ImportJobRead:
+    """A job as the lists (the user's with its library's name) and the detail (with its rows) show it."""
+    return ImportJobRead(
+        id=job.id,
+        library_id=job.library_id,
+        library_name=library_name,
+        created_by=job.created_by,
+        status=job.status,
+        total_rows=job.total_rows,
+        processed_rows=job.processed_rows,
+        failed_rows=job.failed_rows,
+        skipped_rows=job.skipped_rows,
+        options=job.options,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        items=None if items is None else [ImportItemRead.model_validate(i) for i in items],
+    )
 
 
-async def _with_items(session: AsyncSession, job: ImportJob) -> dict[str, Any]:
+async def with_items(session: AsyncSession, job: ImportJob) -> ImportJobRead:
     await session.refresh(job)
     return shape(job, items=await repo.items(session, job.id))
 
 
-async def of_library(session: AsyncSession, library_id: uuid.UUID) -> list[dict[str, Any]]:
+async def of_library(session: AsyncSession, library_id: uuid.UUID) -> list[ImportJobRead]:
     return [shape(job) for job in await repo.of_library(session, library_id)]
 
 
-async def detail(session: AsyncSession, library_id: uuid.UUID, job_id: uuid.UUID) -> dict[str, Any]:
+async def detail(session: AsyncSession, library_id: uuid.UUID, job_id: uuid.UUID) -> ImportJobRead:
     job = await repo.in_library(session, library_id, job_id)
     if job is None:
         raise NotFound("import not found")
-    return await _with_items(session, job)
+    return await with_items(session, job)
 
 
-async def mine(session: AsyncSession, user_id: uuid.UUID) -> list[dict[str, Any]]:
+async def mine(session: AsyncSession, user_id: uuid.UUID) -> list[ImportJobRead]:
     return [shape(job, library_name=name) for job, name in await repo.mine(session, user_id)]
 
 
