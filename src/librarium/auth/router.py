@@ -33,48 +33,48 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-@router.get("/setup/status", tags=["setup"], response_model=Envelope[SetupStatus])
+@router.get("/setup/status", tags=["setup"])
 async def setup_status(session: Session) -> Envelope[SetupStatus]:
     return ok(SetupStatus(initialized=await service.is_initialized(session)))
 
 
-@router.post("/setup/admin", tags=["setup"], status_code=201, response_model=Envelope[TokenRead])
+@router.post("/setup/admin", tags=["setup"], status_code=201)
 async def setup_admin(body: UserCreate, session: Session, ctx: AuthCtx) -> Envelope[TokenRead]:
     return ok(await service.setup_admin(session, ctx, body))
 
 
-@router.post("/auth/register", tags=["auth"], status_code=201, response_model=Envelope[TokenRead])
+@router.post("/auth/register", tags=["auth"], status_code=201)
 async def register(body: UserCreate, session: Session, ctx: AuthCtx) -> Envelope[TokenRead]:
     return ok(await service.register(session, ctx, body))
 
 
-@router.post("/auth/login", tags=["auth"], response_model=Envelope[TokenRead])
+@router.post("/auth/login", tags=["auth"])
 async def login(body: LoginRequest, request: Request, session: Session, ctx: AuthCtx) -> Envelope[TokenRead]:
     return ok(await service.login(session, ctx, body, _client(request)))
 
 
-@router.post("/auth/refresh", tags=["auth"], response_model=Envelope[TokenRead])
+@router.post("/auth/refresh", tags=["auth"])
 async def refresh(body: RefreshRequest, session: Session, ctx: AuthCtx) -> Envelope[TokenRead]:
     return ok(await service.refresh(session, ctx, body.refresh_token))
 
 
-@router.post("/auth/logout", tags=["auth"], response_model=Envelope[Message])
+@router.post("/auth/logout", tags=["auth"])
 async def logout(caller: CurrentCaller, session: Session) -> Envelope[Message]:
     await service.logout(session, caller.claims)
     return ok(Message(message="logged out"))
 
 
-@router.get("/auth/me", tags=["auth"], response_model=Envelope[UserRead])
+@router.get("/auth/me", tags=["auth"])
 async def me(caller: CurrentCaller) -> Envelope[UserRead]:
     return ok(UserRead.model_validate(caller.user))
 
 
-@router.put("/auth/me", tags=["auth"], response_model=Envelope[UserRead])
+@router.put("/auth/me", tags=["auth"])
 async def update_me(body: ProfileUpdate, caller: CurrentCaller, session: Session) -> Envelope[UserRead]:
     return ok(UserRead.model_validate(await service.update_profile(session, caller.user, body)))
 
 
-@router.put("/auth/me/password", tags=["auth"], response_model=Envelope[Message])
+@router.put("/auth/me/password", tags=["auth"])
 async def change_password(
     body: PasswordChange, caller: CurrentCaller, session: Session, ctx: AuthCtx
 ) -> Envelope[Message]:
@@ -82,12 +82,12 @@ async def change_password(
     return ok(Message(message="password updated"))
 
 
-@router.get("/auth/me/preferences", tags=["auth"], response_model=Envelope[PreferencesRead])
+@router.get("/auth/me/preferences", tags=["auth"])
 async def get_preferences(caller: CurrentCaller, session: Session) -> Envelope[PreferencesRead]:
     return ok(PreferencesRead(prefs=await service.get_preferences(session, caller.id)))
 
 
-@router.patch("/auth/me/preferences", tags=["auth"], response_model=Envelope[Message])
+@router.patch("/auth/me/preferences", tags=["auth"])
 async def patch_preferences(
     caller: CurrentCaller, session: Session, patch: dict[str, Any] = Body(...)
 ) -> Envelope[Message]:

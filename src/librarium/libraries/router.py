@@ -24,25 +24,25 @@ router = api_router(tags=["libraries"])
 LIB = "/libraries/{library_id}"
 
 
-@router.get("/libraries", response_model=Envelope[list[LibraryRead]])
+@router.get("/libraries")
 async def list_libraries(caller: CurrentCaller, session: Session) -> Envelope[list[LibraryRead]]:
     libraries = await service.list_for(session, caller.id, caller.is_admin)
     return ok([LibraryRead.model_validate(lib) for lib in libraries])
 
 
-@router.post("/libraries", status_code=201, response_model=Envelope[LibraryRead])
+@router.post("/libraries", status_code=201)
 async def create_library(body: LibraryCreate, caller: CurrentCaller, session: Session) -> Envelope[LibraryRead]:
     return ok(LibraryRead.model_validate(await service.create(session, caller.id, body)))
 
 
-@router.get(LIB, response_model=Envelope[LibraryRead])
+@router.get(LIB)
 async def get_library(
     library_id: uuid.UUID, _: Annotated[Caller, can("library:read")], session: Session
 ) -> Envelope[LibraryRead]:
     return ok(LibraryRead.model_validate(await service.get(session, library_id)))
 
 
-@router.put(LIB, response_model=Envelope[LibraryRead])
+@router.put(LIB)
 async def update_library(
     library_id: uuid.UUID, body: LibraryUpdate, _: Annotated[Caller, can("library:update")], session: Session
 ) -> Envelope[LibraryRead]:

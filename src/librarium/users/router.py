@@ -17,12 +17,12 @@ from librarium.users.schemas import AdminUserPatch, ConfigRead, PasswordSet, Use
 router = api_router()
 
 
-@router.get("/users", tags=["auth"], response_model=Envelope[list[UserPick]])
+@router.get("/users", tags=["auth"])
 async def pick_users(_: CurrentCaller, session: Session, q: str = "") -> Envelope[list[UserPick]]:
     return ok([UserPick.model_validate(u) for u in await service.search(session, q)])
 
 
-@router.get("/admin/users", tags=["admin"], response_model=Envelope[Page[AdminUserRead]])
+@router.get("/admin/users", tags=["admin"])
 async def list_users(
     _: AdminCaller,
     session: Session,
@@ -34,19 +34,19 @@ async def list_users(
     return ok(Page[AdminUserRead](items=items, total=total, page=page_no, per_page=size))
 
 
-@router.post("/admin/users", tags=["admin"], status_code=201, response_model=Envelope[AdminUserRead])
+@router.post("/admin/users", tags=["admin"], status_code=201)
 async def create_user(body: UserCreate, _: AdminCaller, session: Session, ctx: AuthCtx) -> Envelope[AdminUserRead]:
     return ok(AdminUserRead.model_validate(await service.create(session, ctx, body)))
 
 
-@router.patch("/admin/users/{id}", tags=["admin"], response_model=Envelope[AdminUserRead])
+@router.patch("/admin/users/{id}", tags=["admin"])
 async def patch_user(
     id: uuid.UUID, body: AdminUserPatch, caller: AdminCaller, session: Session
 ) -> Envelope[AdminUserRead]:
     return ok(AdminUserRead.model_validate(await service.patch(session, caller.id, id, body)))
 
 
-@router.put("/admin/users/{id}/password", tags=["admin"], response_model=Envelope[Message])
+@router.put("/admin/users/{id}/password", tags=["admin"])
 async def set_password(
     id: uuid.UUID, body: PasswordSet, _: AdminCaller, session: Session, ctx: AuthCtx
 ) -> Envelope[Message]:
@@ -54,13 +54,13 @@ async def set_password(
     return ok(Message(message="password updated"))
 
 
-@router.delete("/admin/users/{id}", tags=["admin"], response_model=Envelope[Message])
+@router.delete("/admin/users/{id}", tags=["admin"])
 async def delete_user(id: uuid.UUID, caller: AdminCaller, session: Session) -> Envelope[Message]:
     await service.delete(session, caller.id, id)
     return ok(Message(message="user deleted"))
 
 
-@router.get("/admin/config", tags=["admin"], response_model=Envelope[ConfigRead])
+@router.get("/admin/config", tags=["admin"])
 async def admin_config(_: AdminCaller, request: Request) -> Envelope[ConfigRead]:
     settings = settings_of(request)
     return Envelope(
