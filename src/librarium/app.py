@@ -107,7 +107,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
     app.add_middleware(SecurityHeaders, script_hashes=web.inline_script_hashes(settings.web_dir))
     app.add_middleware(SlowRequestLog, threshold_ms=settings.slow_request_ms)
 
-    def health() -> Health:
+    async def health() -> Health:  # a coroutine: FastAPI would run a plain function in a worker thread
         return Health(status="ok", version=__version__, started_at=started_at)
 
     # Upstream serves /health at the root; its OpenAPI document lists it under /api/v1. Both answer.
@@ -137,9 +137,9 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         calibre_import_router,
         ai_router,
     )
-    for router in routers:
-        api.include_router(router)
     app.include_router(api)
+    for router in routers:
+        app.include_router(router, prefix=API_PREFIX)
     # the catalogue for reading apps (app passwords, not Bearer tokens): OPDS 1.2 and, under /v2, OPDS 2.0; and the
     # weaker form for readers that cannot send credentials, the app password in the path
     for prefix in ("/opds/v2", "/opds/t/{token}/v2", "/opds", "/opds/t/{token}"):

@@ -164,9 +164,13 @@ async def book_count(session: AsyncSession, library_id: uuid.UUID) -> int:
 
 
 async def matches_at_least(session: AsyncSession, words: str, n: int) -> bool:
-    """SQLite: whether at least `n` books of any library match these plain words."""
-    found = (await session.execute(select(func.count()).select_from(search.fts5_hits(words, n).subquery()))).scalar()
-    return int(found or 0) >= n
+    """SQLite: whether at least `n` books of any library match these plain words (as word prefixes). Asked of the
+    whole words first: when they alone reach `n`, the prefixes do too, and finding them is cheaper."""
+    for whole in (True, False):
+        hits = search.fts5_hits(words, n, whole_words=whole).subquery()
+        if int((await session.execute(select(func.count()).select_from(hits))).scalar() or 0) >= n:
+            return True
+    return False
 
 
 async def fingerprint(session: AsyncSession, library_id: uuid.UUID) -> tuple[int, Any]:

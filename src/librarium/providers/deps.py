@@ -10,7 +10,7 @@ from librarium.auth.deps import Session
 from librarium.providers.lookup import Lookup
 
 
-def get_lookup(request: Request, session: Session) -> Lookup:
+async def get_lookup(request: Request, session: Session) -> Lookup:
     """Bound to the request's own session (the same one the route and its auth check use)."""
     return Lookup(request.app.state.db, request.app.state.settings, session=session)
 
