@@ -50,6 +50,9 @@ async def test_an_import_creates_books(home, tmp_path, database_url):
                               "enrich_metadata": False, "enrich_covers": False, "preset": "mapping"}  # fmt: skip
     assert (job["items"][0]["row_number"], job["items"][0]["title"], job["items"][0]["isbn"]) == (
         1, "The Hobbit", "978-0-261-10221-7")  # fmt: skip
+    # the answer is built from what was written, not read back: it says exactly what the detail says
+    before = (await api.get(f"/libraries/{library['id']}/imports/{job['id']}", owner)).json()["data"]
+    assert before == job and "book_id" in job["items"][0] and job["items"][0]["book_id"] is None
     await run_worker(api, tmp_path, database_url)
 
     detail = (await api.get(f"/libraries/{library['id']}/imports/{job['id']}", owner)).json()["data"]

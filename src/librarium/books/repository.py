@@ -435,10 +435,15 @@ async def contributor_names(session: AsyncSession, ids: Iterable[uuid.UUID]) -> 
 async def book_ids_by_isbn_keys(session: AsyncSession, library_id: uuid.UUID, keys: list[str]) -> dict[str, uuid.UUID]:
     if not keys:
         return {}
+    # SQLite, asked for hundreds of keys, would walk every book of the library instead of looking the keys up
+    # (35 ms a step at 40,000 books, growing with the library): a unary + keeps the library from driving the plan
+    in_library: Any = Book.library_id
+    if dialect(session) == "sqlite":
+        in_library = literal_column("+books.library_id", Book.library_id.type)
     stmt = (
         select(BookEdition.isbn_key, BookEdition.book_id)
         .join(Book, Book.id == BookEdition.book_id)
-        .where(Book.library_id == library_id, BookEdition.isbn_key.in_(keys))
+        .where(in_library == library_id, BookEdition.isbn_key.in_(keys))
     )
     return {key: book_id for key, book_id in (await session.execute(stmt)).all() if key}
 

@@ -32,5 +32,4 @@ async def import_calibre_library(
     folder = importer.library_path(settings_of(request), body.path if body else "")
     async with unit.outside(session):  # reading a big metadata.db takes a while: no transaction meanwhile
         rows, chosen = await anyio.to_thread.run_sync(importer.read, folder)
-    job = await service.create(session, library_id, user_id, rows, chosen)
-    return ok(await service.with_items(session, job))
+    return ok(await service.create(session, library_id, user_id, rows, chosen))

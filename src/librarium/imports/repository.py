@@ -15,11 +15,9 @@ FINISHED = ("done", "failed", "cancelled")
 ACTIVE = ("pending", "processing")
 
 
-async def add_items(session: AsyncSession, job_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
+async def add_items(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), 1000):
-        await session.execute(
-            insert(table_of(ImportItem)), [{"import_job_id": job_id, **row} for row in rows[start : start + 1000]]
-        )
+        await session.execute(insert(table_of(ImportItem)), rows[start : start + 1000])
 
 
 async def in_library(session: AsyncSession, library_id: uuid.UUID, job_id: uuid.UUID) -> ImportJob | None:

@@ -41,8 +41,7 @@ async def start_import(
             rows, chosen = await anyio.to_thread.run_sync(service.read_upload, received.path, received.fields)
         finally:
             received.path.unlink(missing_ok=True)
-    job = await service.create(session, library_id, user_id, rows, chosen)
-    return ok(await service.with_items(session, job))
+    return ok(await service.create(session, library_id, user_id, rows, chosen))
 
 
 @router.get(LIB)

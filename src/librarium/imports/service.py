@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.db.base import utcnow
 from librarium.errors import BadRequest, NotFound
 from librarium.files import locations
 from librarium.imports import repository as repo
@@ -57,8 +58,9 @@ def read_upload(path: Path, fields: dict[str, str]) -> tuple[list[dict[str, str]
 
 async def create(
     session: AsyncSession, library_id: uuid.UUID, user_id: uuid.UUID, rows: list[dict[str, str]], chosen: dict[str, Any]
-) -> ImportJob:
-    """The import job of these rows, queued; `with_items` shows it."""
+) -> ImportJobRead:
+    """The import job of these rows, queued, with its rows. The answer is built from what was written (reading
+    10,000 rows back through the ORM and checking each against its model took half a second)."""
     if chosen.get("files_root"):  # files linked in place (a Calibre library): from a storage location of it
         root = Path(chosen["files_root"])
         location = await locations.ensure(session, library_id, root, f"Calibre library {root.name}", "ebook")
@@ -66,20 +68,21 @@ async def create(
     job = ImportJob(library_id=library_id, created_by=user_id, status="pending", total_rows=len(rows), options=chosen)
     session.add(job)
     await session.flush()
-    await repo.add_items(
-        session,
-        job.id,
-        [
-            {"row_number": n, "raw_data": raw, "title": raw.get("title", "").strip(),
-             "isbn": (raw.get("isbn_13", "").strip() or raw.get("isbn_10", "").strip())[:32],
-             "status": "pending", "message": ""}
-            for n, raw in enumerate(rows, start=1)
-        ],
-    )  # fmt: skip
+    now = utcnow()
+    items: list[dict[str, Any]] = [
+        {"id": uuid.uuid4(), "import_job_id": job.id, "row_number": n, "raw_data": raw,
+         "title": raw.get("title", "").strip(),
+         "isbn": (raw.get("isbn_13", "").strip() or raw.get("isbn_10", "").strip())[:32],
+         "status": "pending", "message": "", "book_id": None, "created_at": now, "updated_at": now}
+        for n, raw in enumerate(rows, start=1)
+    ]  # fmt: skip
+    await repo.add_items(session, items)
     queued = await jobs.enqueue(session, KIND, {"import_job_id": str(job.id)})
     job.job_id = queued.id
     await session.flush()
-    return job
+    answer = shape(job)
+    answer.items = [ImportItemRead.model_construct(**item) for item in items]  # the values are the model's types
+    return answer
 
 
 def shape(job: ImportJob, *, library_name: str | None = None, items: list[ImportItem] | None = None) -> ImportJobRead:

@@ -271,7 +271,7 @@ async def run_import(ctx: JobContext) -> None:
                 job.status = "done"
                 return
             known_genres = {g.id: g.name for g in await genres.list_all(session)}
-            ref = Lookups(ctx.settings, await media_types.list_all(session), known_genres)
+            ref = Lookups(ctx.settings, await media_types.list_all(session, counted=False), known_genres)
             outcomes = await import_rows(session, job, chunk, ref)
             await repo.finish(session, [(item.id, *outcomes[item.id]) for item in chunk])
             for status, _, _ in outcomes.values():

@@ -32,9 +32,11 @@ async def book_counts(session: AsyncSession) -> dict[uuid.UUID, int]:
     return await books.media_type_counts(session)
 
 
-async def list_all(session: AsyncSession) -> list[MediaTypeRead]:
+async def list_all(session: AsyncSession, *, counted: bool = True) -> list[MediaTypeRead]:
+    """Every media type, with its number of books across all libraries (which reads every book) unless not
+    `counted`."""
     rows = await repo.all_media_types(session)
-    counts = await book_counts(session)
+    counts = await book_counts(session) if counted else {}
     return [_row(m, counts.get(m.id, 0)) for m in rows]
 
 
