@@ -1,5 +1,7 @@
 """Pure rules: sort titles, sort names, ISBNs, dates and the query language."""
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -150,3 +152,19 @@ def test_tokenizer_keeps_quoted_field_values_together():
 def test_parser_never_crashes(text):
     groups, _ = parse(text)
     assert all(g.conditions for g in groups)
+
+
+def test_isbn_digits_are_ascii_and_x_only_ends_an_isbn10():
+    assert isbn.key("080442957X") == "9780804429573"
+    assert isbn.key("08044X9573") is None
+    assert isbn.key("٩٧٨٠٣٠٦٤٠٦١٥٧") is None  # Arabic-Indic digits are digits to Python, not to an ISBN
+    assert isbn.key("978030640615X") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2021-01-05", date(2021, 1, 5)), (" 2021-01-05 ", date(2021, 1, 5)), ("2021-02-30", None), ("2021-1-05", None),
+     ("２０２１-01-05", None), ("+021-01-05", None), ("2021/01/05", None), ("", None), ("2021-01-05T10", None)],
+)  # fmt: skip
+def test_strict_dates(text, expected):
+    assert dates.strict(text) == expected

@@ -43,10 +43,13 @@ def flexible(text: str) -> date | None:
 
 def strict(text: str) -> date | None:
     """YYYY-MM-DD only; None when it is not a real date."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+    text = text.strip()
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
         return None
-    year, month, day = (int(p) for p in text.strip().split("-"))
-    return _make(year, month, day)
+    year, month, day = text[:4], text[5:7], text[8:]
+    if not (year.isdigit() and month.isdigit() and day.isdigit()):
+        return None
+    return _make(int(year), int(month), int(day))
 
 
 def partial(text: str) -> date | None:

@@ -18,8 +18,12 @@ def clean(raw: str) -> str:
     return _SEPARATORS.sub("", raw.strip()).upper()
 
 
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def _isbn10_ok(code: str) -> bool:
-    if not re.fullmatch(r"[0-9]{9}[0-9X]", code):
+    if not (_digits(code[:9]) and (code[9] == "X" or _digits(code[9]))):
         return False
     total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(code))
     return total % 11 == 0
@@ -31,7 +35,7 @@ def _isbn13_check(first12: str) -> str:
 
 
 def _isbn13_ok(code: str) -> bool:
-    return bool(re.fullmatch(r"[0-9]{13}", code)) and _isbn13_check(code[:12]) == code[12]
+    return _digits(code) and _isbn13_check(code[:12]) == code[12]
 
 
 def to_isbn13(isbn10: str) -> str:
