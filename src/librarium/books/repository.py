@@ -37,7 +37,7 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ColumnClause
 
 from librarium.books.filters import search_document
-from librarium.db.base import ReadUuid, UTCDateTime, table_of
+from librarium.db.base import ReadUuid, UTCDateTime, new_id, table_of
 from librarium.kit import search
 from librarium.kit.repository import LibraryScoped
 from librarium.kit.sorting import derive_sort_name
@@ -536,7 +536,7 @@ async def people_named(
             found.setdefault(lower, cid)
     new = [
         Contributor(
-            id=uuid.uuid4(),
+            id=new_id(),
             name=name,
             name_lower=lower,
             sort_name=(sort_names or {}).get(lower) or derive_sort_name(name),

@@ -15,7 +15,7 @@ from librarium.books import repository as repo
 from librarium.books.filters import search_document
 from librarium.books.query import Condition, Group, parse
 from librarium.books.schemas import BookWrite, Fingerprint
-from librarium.db.base import utcnow
+from librarium.db.base import new_id, utcnow
 from librarium.editions import service as editions
 from librarium.errors import BadRequest, NotFound
 from librarium.kit import isbn as isbn_kit
@@ -282,7 +282,7 @@ async def create_many(
         title = body.title.strip()
         people = [names[c] for c, _, _ in sorted(links.contributors, key=lambda link: link[2])]
         rows.append({
-            "id": uuid.uuid4(), "library_id": library_id, "added_by": user_id, "title": title,
+            "id": new_id(), "library_id": library_id, "added_by": user_id, "title": title,
             "subtitle": body.subtitle or None, "description": body.description or None,
             "media_type_id": links.media_type_id, "sort_title": sort_title(title).lower(),
             "sort_key": natural_sort_key(title), "created_at": now, "updated_at": now,

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from librarium.db.base import utcnow
+from librarium.db.base import new_id, utcnow
 from librarium.editions import repository as repo
 from librarium.editions.schemas import EditionRead, EditionWrite, InteractionRead, InteractionWrite
 from librarium.errors import BadRequest, NotFound
@@ -130,7 +130,7 @@ async def add_many(session: AsyncSession, items: list[tuple[uuid.UUID, EditionWr
         check(body)
         if body.narrator_contributor_id:
             raise BadRequest("a narrator cannot be linked in bulk")
-        rows.append({"id": uuid.uuid4(), "book_id": book_id, "copy_count": 1, "is_primary": True,
+        rows.append({"id": new_id(), "book_id": book_id, "copy_count": 1, "is_primary": True,
                      "created_at": now, "updated_at": now, **_values(body, None)})  # fmt: skip
     await repo.insert_many(session, rows)
 
@@ -301,7 +301,7 @@ async def record_many(
         if body.rating is not None and not 1 <= body.rating <= 10:
             raise BadRequest("rating must be between 1 and 10")
         rows.append({
-            "id": uuid.uuid4(), "user_id": user_id, "book_edition_id": edition_id, "read_status": body.read_status,
+            "id": new_id(), "user_id": user_id, "book_edition_id": edition_id, "read_status": body.read_status,
             "rating": body.rating, "notes": None, "review": body.review or None,
             "date_started": _date(body.date_started, "date_started"),
             "date_finished": _date(body.date_finished, "date_finished"), "progress": None, "is_favorite": False,

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from librarium.db.base import utcnow
+from librarium.db.base import new_id, utcnow
 from librarium.errors import BadRequest, NotFound
 from librarium.files import locations
 from librarium.imports import repository as repo
@@ -70,7 +70,7 @@ async def create(
     await session.flush()
     now = utcnow()
     items: list[dict[str, Any]] = [
-        {"id": uuid.uuid4(), "import_job_id": job.id, "row_number": n, "raw_data": raw,
+        {"id": new_id(), "import_job_id": job.id, "row_number": n, "raw_data": raw,
          "title": raw.get("title", "").strip(),
          "isbn": (raw.get("isbn_13", "").strip() or raw.get("isbn_10", "").strip())[:32],
          "status": "pending", "message": "", "book_id": None, "created_at": now, "updated_at": now}

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from librarium.db.base import table_of, utcnow
+from librarium.db.base import new_id, table_of, utcnow
 from librarium.errors import NotFound
 
 M = TypeVar("M")  # an ORM class with `id` and `library_id` columns
@@ -67,7 +67,7 @@ class LibraryScoped(Generic[M]):
         missing = {n.lower(): n for n in names if n.lower() not in found}
         now = utcnow()
         rows = [
-            {"id": uuid.uuid4(), "library_id": library_id, "name": name, "created_by": user_id, "created_at": now,
+            {"id": new_id(), "library_id": library_id, "name": name, "created_by": user_id, "created_at": now,
              "updated_at": now, **defaults}
             for name in missing.values()
         ]  # fmt: skip
