@@ -279,6 +279,7 @@ async def run_import(ctx: JobContext) -> None:
                 job.failed_rows += status == "failed"
                 job.skipped_rows += status == "skipped"
             done = job.processed_rows + job.failed_rows + job.skipped_rows
+            await repo.refresh_statistics(session)
             ctx.progress(done, job.total_rows)
 
 
