@@ -21,3 +21,34 @@ async def test_pages_cover_every_book_once_in_natural_order(api):
     assert seen == [f"Volume {n}" for n in range(1, 451)]  # "Volume 2" before "Volume 10"
     r = await api.get(base, admin, params={"q": f"isbn:{factories.isbn13(45)}"})
     assert [b["title"] for b in r.json()["data"]["items"]] == ["Volume 45"]
+
+
+async def test_a_broad_search_pages_in_order_and_counts_only_this_librarys_books(api, database_url):
+    """On SQLite a broad word search walks the sorted index for its page and, when the library holds every book
+    of the instance, counts from the full-text index alone; the answers must be those of the plain plan."""
+    admin = await api.admin()
+    owner = await factories.user(api.app.state.db, "collector")
+    built = await factories.library_with_books(api.app.state.db, owner, 300, title="Dragon tale {n}")
+    library = {"id": str(built.library_id)}
+    for n in (1, 2):
+        await api.book(library, admin, f"Other {n}")
+    base = f"/libraries/{built.library_id}/books"
+
+    async def search(path: str, q: str, per_page: int = 50) -> tuple[int, list[str]]:
+        titles, page, total = [], 1, -1
+        while True:
+            data = (await api.get(path, admin, params={"q": q, "page": page, "per_page": per_page})).json()["data"]
+            total = data["total"]
+            if not data["items"]:
+                return total, titles
+            titles += [b["title"] for b in data["items"]]
+            page += 1
+
+    expected = [f"Dragon tale {n}" for n in range(1, 301)]
+    assert await search(base, "dragon") == (300, expected)
+    assert await search(base, "drag TALE") == (300, expected)  # word prefixes, any case
+    assert (await search(base, "dragon or other"))[0] == 302  # an operator: not a plain search of all words
+    other = await api.library(admin)  # now the instance holds books of two libraries
+    await api.book(other, admin, "Dragon egg")
+    assert await search(base, "dragon") == (300, expected)
+    assert await search(f"/libraries/{other['id']}/books", "dragon") == (1, ["Dragon egg"])

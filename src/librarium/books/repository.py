@@ -134,7 +134,8 @@ async def page_ids(
     """A page's ids and the number of matches. Without `count` the matches are not counted (a broad search
     spends most of its time there): the total is then known only on a page that ends the list, else None.
     With `walk` (SQLite), the page is found by walking the sorted index rather than from the full-text hits."""
-    counting, ids = page_statements(_walked(where) if walk else where, order, offset, limit if count else limit + 1)
+    counting, _ = page_statements(where, order, offset, limit)  # a count reads every hit whichever way: from them
+    _, ids = page_statements(_walked(where) if walk else where, order, offset, limit if count else limit + 1)
     if count:
         total = (await session.execute(counting)).scalar_one()
         return list((await session.execute(ids)).scalars()), int(total)
@@ -156,6 +157,21 @@ async def letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
 
 
 _BOOK_COUNT = select(Library.book_count).where(Library.id == bindparam("library_id"))
+
+
+_ALL_BOOKS = select(func.coalesce(func.sum(Library.book_count), 0))
+
+
+async def holds_every_book(session: AsyncSession, library_id: uuid.UUID) -> bool:
+    """Whether the library holds every book of the instance (one library, or the others empty): from the kept
+    counts, two index reads."""
+    return await book_count(session, library_id) == int((await session.execute(_ALL_BOOKS)).scalar_one())
+
+
+async def fts_count(session: AsyncSession, words: str) -> int:
+    """SQLite: the number of books of any library whose text matches these plain words (as word prefixes)."""
+    hits = search.fts5_hits(words, 2**62).subquery()
+    return int((await session.execute(select(func.count()).select_from(hits))).scalar() or 0)
 
 
 async def book_count(session: AsyncSession, library_id: uuid.UUID) -> int:

@@ -122,7 +122,12 @@ async def page_of_ids(
     if count and unfiltered:  # the library's own count, kept by the database, instead of counting it
         ids, _ = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count=False)
         return ids, await repo.book_count(session, library_id), page, per_page
-    walk = not count and await _walk(session, library_id, p, page * per_page)
+    walk = await _walk(session, library_id, p, page * per_page)
+    if count and walk and _only_words(p.q) and not p.with_files and await repo.holds_every_book(session, library_id):
+        # every full-text hit is a book of this library: the index alone counts them (2 ms instead of reading
+        # each of 21,000 hits' rows to check its library, 21 ms in a 100,000-book library)
+        ids, _ = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, False, walk)
+        return ids, await repo.fts_count(session, p.q), page, per_page
     try:
         ids, total = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count, walk)
     except DBAPIError as exc:
@@ -137,16 +142,24 @@ async def page_of_ids(
 
 
 PLAIN_WORDS = re.compile(r"[^\W_]+(?:\s+[^\W_]+)*")
+OPERATORS = {"AND", "OR", "NOT"}
+
+
+def _only_words(q: str) -> bool:
+    """Whether the query is words that must all match, and nothing else (no operator, field or phrase)."""
+    return bool(PLAIN_WORDS.fullmatch(q.strip())) and not any(w.upper() in OPERATORS for w in q.split())
+
+
 WALK_AT_MOST = 20_000  # index entries a walk may expect to read (about 5 ms on SQLite)
 
 
 async def _walk(session: AsyncSession, library_id: uuid.UUID, p: ListParams, needed: int) -> bool:
-    """Whether to walk the sorted index for an uncounted page of a broad word search of books with files (the
-    catalogue's) on SQLite. SQLite looks up every full-text match and sorts them all (13 ms for 4,000 matches in a
-    100,000-book library); walking the sorted index instead stops at the page (5 ms), but reads the whole library
-    for a narrow search. Walked when the matches are dense enough for the page to come within WALK_AT_MOST
-    entries, as a probe of the full-text index (capped) tells."""
-    if repo.dialect(session) != "sqlite" or not p.with_files or p.sort or p.regex or p.filter.strip():
+    """Whether to walk the sorted index for the page of a broad word search (the book list's, in title order, or
+    the catalogue's) on SQLite. SQLite looks up every full-text match and sorts them all (13 ms for 4,000
+    matches in a 100,000-book library, 22 ms for 21,000); walking the sorted index instead stops at the page
+    (5 ms), but reads the whole library for a narrow search. Walked when the matches are dense enough for the
+    page to come within WALK_AT_MOST entries, as a probe of the full-text index (capped) tells."""
+    if repo.dialect(session) != "sqlite" or p.sort or p.regex or p.filter.strip():
         return False
     if p.letter or p.tag or p.type_filter or not PLAIN_WORDS.fullmatch(p.q.strip()):
         return False
