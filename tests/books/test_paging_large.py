@@ -48,6 +48,10 @@ async def test_a_broad_search_pages_in_order_and_counts_only_this_librarys_books
     assert await search(base, "dragon") == (300, expected)
     assert await search(base, "drag TALE") == (300, expected)  # word prefixes, any case
     assert (await search(base, "dragon or other"))[0] == 302  # an operator: not a plain search of all words
+    # narrow searches (fewer matches than a walk needs): the probe's hits are the matches, read directly
+    assert await search(base, "other", per_page=200) == (2, ["Other 1", "Other 2"])
+    sevens = ["Dragon tale 7", *(f"Dragon tale {n}" for n in range(70, 80))]
+    assert await search(base, "tale 7", per_page=200) == (11, sevens)
     other = await api.library(admin)  # now the instance holds books of two libraries
     await api.book(other, admin, "Dragon egg")
     assert await search(base, "dragon") == (300, expected)

@@ -33,8 +33,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import visitors
-from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression, ColumnClause
 
 from librarium.books.filters import search_document
 from librarium.db.base import ReadUuid, UTCDateTime, new_id, table_of
@@ -179,14 +179,32 @@ async def book_count(session: AsyncSession, library_id: uuid.UUID) -> int:
     return int((await session.execute(_BOOK_COUNT, {"library_id": library_id})).scalar_one_or_none() or 0)
 
 
-async def matches_at_least(session: AsyncSession, words: str, n: int) -> bool:
-    """SQLite: whether at least `n` books of any library match these plain words (as word prefixes). Asked of the
-    whole words first: when they alone reach `n`, the prefixes do too, and finding them is cheaper."""
-    for whole in (True, False):
-        hits = search.fts5_hits(words, n, whole_words=whole).subquery()
-        if int((await session.execute(select(func.count()).select_from(hits))).scalar() or 0) >= n:
-            return True
-    return False
+async def hits_below(session: AsyncSession, words: str, n: int) -> list[int] | None:
+    """SQLite: the rows (rowids, any library) of the books that match these plain words as word prefixes, when
+    there are fewer than `n` of them; None when there are `n` or more. The whole words are asked first: when they
+    alone reach `n`, the prefixes do too, and finding them is cheaper."""
+    whole = search.fts5_hits(words, n, whole_words=True).subquery()
+    if int((await session.execute(select(func.count()).select_from(whole))).scalar() or 0) >= n:
+        return None
+    found = [int(rowid) for rowid in (await session.execute(search.fts5_hits(words, n))).scalars()]
+    return None if len(found) >= n else found
+
+
+def with_hits(where: ColumnElement[bool], rowids: list[int]) -> Any:
+    """The same condition with its full-text match replaced by the rows that match (found already)."""
+
+    def swap(element: Any, **_: Any) -> Any:
+        if (
+            isinstance(element, BinaryExpression)
+            and element.operator is operators.in_op
+            and isinstance(element.left, ColumnClause)
+            and element.left.is_literal
+            and element.left.name == "books.rowid"
+        ):
+            return literal_column("books.rowid").in_(rowids)
+        return None
+
+    return visitors.replacement_traverse(where, {}, swap)
 
 
 async def fingerprint(session: AsyncSession, library_id: uuid.UUID) -> tuple[int, Any]:

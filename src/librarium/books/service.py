@@ -122,7 +122,9 @@ async def page_of_ids(
     if count and unfiltered:  # the library's own count, kept by the database, instead of counting it
         ids, _ = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count=False)
         return ids, await repo.book_count(session, library_id), page, per_page
-    walk = await _walk(session, library_id, p, page * per_page)
+    walk, hits = await _plan(session, library_id, p, page * per_page)
+    if hits is not None:
+        where = repo.with_hits(where, hits)
     if count and walk and _only_words(p.q) and not p.with_files and await repo.holds_every_book(session, library_id):
         # every full-text hit is a book of this library: the index alone counts them (2 ms instead of reading
         # each of 21,000 hits' rows to check its library, 21 ms in a 100,000-book library)
@@ -153,19 +155,26 @@ def _only_words(q: str) -> bool:
 WALK_AT_MOST = 20_000  # index entries a walk may expect to read (about 5 ms on SQLite)
 
 
-async def _walk(session: AsyncSession, library_id: uuid.UUID, p: ListParams, needed: int) -> bool:
-    """Whether to walk the sorted index for the page of a broad word search (the book list's, in title order, or
-    the catalogue's) on SQLite. SQLite looks up every full-text match and sorts them all (13 ms for 4,000
-    matches in a 100,000-book library, 22 ms for 21,000); walking the sorted index instead stops at the page
-    (5 ms), but reads the whole library for a narrow search. Walked when the matches are dense enough for the
-    page to come within WALK_AT_MOST entries, as a probe of the full-text index (capped) tells."""
+async def _plan(session: AsyncSession, library_id: uuid.UUID, p: ListParams, needed: int) -> tuple[bool, Any]:
+    """How to find the page of a word search (the book list's, in title order, or the catalogue's) on SQLite:
+    (walk, hits). SQLite looks up every full-text match and sorts them all (13 ms for 4,000 matches in a
+    100,000-book library, 22 ms for 21,000); walking the sorted index instead stops at the page (5 ms), but reads
+    the whole library for a narrow search. Walked when the matches are dense enough for the page to come within
+    WALK_AT_MOST entries, as a probe of the full-text index (capped) tells. A narrow search's probe has found
+    every match: `hits` are their rows, and the page and its count read those instead of the full-text index
+    again (each reading of it merges the lists of every word the query's prefixes start)."""
     if repo.dialect(session) != "sqlite" or p.sort or p.regex or p.filter.strip():
-        return False
+        return False, None
     if p.letter or p.tag or p.type_filter or not PLAIN_WORDS.fullmatch(p.q.strip()):
-        return False
+        return False, None
     books = await repo.book_count(session, library_id)
     dense = needed * books // WALK_AT_MOST + 1  # matches that bring `needed` of them within the walk
-    return dense <= 5_000 and await repo.matches_at_least(session, p.q, dense)
+    if dense > 5_000:
+        return False, None
+    hits = await repo.hits_below(session, p.q, dense)
+    if hits is None:
+        return True, None
+    return False, hits if _only_words(p.q) else None
 
 
 async def letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
