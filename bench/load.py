@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -104,6 +105,7 @@ def main() -> None:
         elapsed = time.perf_counter() - started
     finally:
         stop(server)
+        shutil.rmtree(work, ignore_errors=True)
     total = len(tally.reads) + len(tally.writes)
     engine = "PostgreSQL" if args.database_url else "SQLite"
     print(f"{engine}, {args.clients} clients, {elapsed:.0f} s, load average {os.getloadavg()[0]:.2f}")

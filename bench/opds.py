@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import shutil
 import statistics
 import tempfile
 import time
@@ -128,6 +129,7 @@ def main() -> None:
               f"of the account password: {argon_us / 1000:.0f} ms ({argon_us / check_us:.0f}×)")  # fmt: skip
     finally:
         stop(server)
+        shutil.rmtree(work, ignore_errors=True)  # a 100,000-book library is 220 MB
 
 
 if __name__ == "__main__":
