@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from librarium.imports.schemas import ImportJobRead
 from librarium.imports.tasks import provider_wins
 from librarium.jobs.runner import Worker
 from tests.conftest import make_settings
@@ -56,6 +57,8 @@ async def test_an_import_creates_books(home, tmp_path, database_url):
     await run_worker(api, tmp_path, database_url)
 
     detail = (await api.get(f"/libraries/{library['id']}/imports/{job['id']}", owner)).json()["data"]
+    # the detail is written straight from the rows (fast path): exactly what its model would write
+    assert detail == ImportJobRead.model_validate(detail).model_dump(mode="json")
     assert (detail["status"], detail["processed_rows"], detail["skipped_rows"], detail["failed_rows"]) == (
         "done", 3, 2, 0)  # fmt: skip
     messages = [i["message"] for i in detail["items"]]

@@ -14,7 +14,7 @@ from librarium.files.paths import temp_path
 from librarium.files.upload import receive_file
 from librarium.imports import service
 from librarium.imports.schemas import ImportJobRead
-from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok, settings_of
+from librarium.kit.routing import NO_CONTENT, api_router, fast_ok, no_content, ok, settings_of
 from librarium.kit.schema import Envelope
 
 router = api_router(tags=["imports"])
@@ -51,11 +51,11 @@ async def library_imports(
     return ok(await service.of_library(session, library_id))
 
 
-@router.get(LIB + "/{import_id}")
+@router.get(LIB + "/{import_id}", response_model=Envelope[ImportJobRead])
 async def library_import(
     library_id: uuid.UUID, import_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session
-) -> Envelope[ImportJobRead]:
-    return ok(await service.detail(session, library_id, import_id))
+) -> Response:
+    return fast_ok(await service.detail(session, library_id, import_id))
 
 
 @router.get("/imports")
