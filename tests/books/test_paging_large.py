@@ -52,6 +52,7 @@ async def test_a_broad_search_pages_in_order_and_counts_only_this_librarys_books
     assert await search(base, "other", per_page=200) == (2, ["Other 1", "Other 2"])
     sevens = ["Dragon tale 7", *(f"Dragon tale {n}" for n in range(70, 80))]
     assert await search(base, "tale 7", per_page=200) == (11, sevens)
+    assert await search(base, "zebra", per_page=200) == (0, [])  # no match at all: an empty list of hits
     other = await api.library(admin)  # now the instance holds books of two libraries
     await api.book(other, admin, "Dragon egg")
     assert await search(base, "dragon") == (300, expected)
