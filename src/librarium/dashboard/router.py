@@ -15,7 +15,7 @@ from librarium.dashboard.schemas import (
     FinishedBook,
     ReadingBook,
 )
-from librarium.kit.routing import api_router
+from librarium.kit.routing import api_router, ok
 from librarium.kit.schema import Envelope
 
 router = api_router(tags=["dashboard"], prefix="/dashboard")
@@ -23,31 +23,31 @@ router = api_router(tags=["dashboard"], prefix="/dashboard")
 
 @router.get("/currently-reading")
 async def currently_reading(caller: CurrentCaller, session: Session) -> Envelope[list[ReadingBook]]:
-    return Envelope(data=await service.currently_reading(session, caller.id))
+    return ok(await service.currently_reading(session, caller.id))
 
 
 @router.get("/recently-added")
 async def recently_added(caller: CurrentCaller, session: Session) -> Envelope[list[DashboardBook]]:
-    return Envelope(data=await service.recently_added(session, caller.id))
+    return ok(await service.recently_added(session, caller.id))
 
 
 @router.get("/picks-of-the-day")
 async def picks_of_the_day(
     caller: CurrentCaller, session: Session, media_type: Annotated[list[str] | None, Query()] = None
 ) -> Envelope[list[DashboardBook]]:
-    return Envelope(data=await service.picks_of_the_day(session, caller.id, media_type))
+    return ok(await service.picks_of_the_day(session, caller.id, media_type))
 
 
 @router.get("/recently-finished")
 async def recently_finished(caller: CurrentCaller, session: Session) -> Envelope[list[FinishedBook]]:
-    return Envelope(data=await service.recently_finished(session, caller.id))
+    return ok(await service.recently_finished(session, caller.id))
 
 
 @router.get("/continue-series")
 async def continue_series(caller: CurrentCaller, session: Session) -> Envelope[list[ContinueSeriesItem]]:
-    return Envelope(data=await service.continue_series(session, caller.id))
+    return ok(await service.continue_series(session, caller.id))
 
 
 @router.get("/stats")
 async def stats(caller: CurrentCaller, session: Session) -> Envelope[DashboardStats]:
-    return Envelope(data=await service.stats(session, caller.id))
+    return ok(await service.stats(session, caller.id))

@@ -61,7 +61,7 @@ async def delete_library(
 async def list_members(
     library_id: uuid.UUID, _: Annotated[Caller, can("members:read")], session: Session, search: str = "", tag: str = ""
 ) -> Envelope[list[MemberRead]]:
-    return Envelope(data=await service.members(session, library_id, search, tag))
+    return ok(await service.members(session, library_id, search, tag))
 
 
 @router.post(LIB + "/members", status_code=204, responses=NO_CONTENT, response_class=Response)

@@ -16,7 +16,7 @@ from librarium.libraries import repository as repo
 from librarium.libraries.schemas import LibraryCreate, LibraryUpdate, MemberAdd, MemberRead, MemberUpdate
 from librarium.models import Library, LibraryMembership
 from librarium.shelves import service as shelves
-from librarium.tags.schemas import TagRef
+from librarium.tags.service import by_owner
 
 OWNER_ROLE = "library_owner"
 DEFAULT_ROLE = "library_viewer"
@@ -91,9 +91,7 @@ async def delete(session: AsyncSession, library_id: uuid.UUID) -> None:
 
 
 async def members(session: AsyncSession, library_id: uuid.UUID, search: str, tag: str) -> list[MemberRead]:
-    tags: dict[uuid.UUID, list[TagRef]] = {}
-    for user_id, tag_id, name, color in await repo.member_tags(session, library_id):
-        tags.setdefault(user_id, []).append(TagRef(id=tag_id, name=name, color=color))
+    tags = by_owner(await repo.member_tags(session, library_id))
     return [
         MemberRead(
             user_id=user.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -96,8 +97,13 @@ async def refs(
     """{owner id: its tags} ordered by tag name."""
     if not owner_ids:
         return {}
+    return by_owner(await repo.refs(session, link, owner_column, owner_ids))
+
+
+def by_owner(rows: Iterable[tuple[uuid.UUID, uuid.UUID, str, str | None]]) -> dict[uuid.UUID, list[TagRef]]:
+    """{owner id: its tags, in the rows' order} from (owner id, tag id, name, colour) rows."""
     out: dict[uuid.UUID, list[TagRef]] = {}
-    for owner_id, tag_id, name, color in await repo.refs(session, link, owner_column, owner_ids):
+    for owner_id, tag_id, name, color in rows:
         out.setdefault(owner_id, []).append(TagRef(id=tag_id, name=name, color=color))
     return out
 
