@@ -108,11 +108,14 @@ def order_by(sort: str, descending: bool) -> list[Any]:
     return [direction(Book.sort_key), direction(Book.id)]
 
 
-def page_statements(where: ColumnElement[bool], order: list[Any], offset: int, limit: int) -> tuple[Any, Any]:
-    """The two statements behind a page: the match count and the page's ids in order."""
-    count = select(func.count()).select_from(Book).where(where)
-    ids = select(Book.id).where(where).order_by(*order).offset(offset).limit(limit)
-    return count, ids
+def _counting(where: ColumnElement[bool]) -> Any:
+    """The number of books matching `where`."""
+    return select(func.count()).select_from(Book).where(where)
+
+
+def _page(where: ColumnElement[bool], order: list[Any], offset: int, limit: int) -> Any:
+    """The ids of a page of the books matching `where`, in order."""
+    return select(Book.id).where(where).order_by(*order).offset(offset).limit(limit)
 
 
 def _walked(where: ColumnElement[bool]) -> Any:
@@ -134,10 +137,10 @@ async def page_ids(
     """A page's ids and the number of matches. Without `count` the matches are not counted (a broad search
     spends most of its time there): the total is then known only on a page that ends the list, else None.
     With `walk` (SQLite), the page is found by walking the sorted index rather than from the full-text hits."""
-    counting, _ = page_statements(where, order, offset, limit)  # a count reads every hit whichever way: from them
-    _, ids = page_statements(_walked(where) if walk else where, order, offset, limit if count else limit + 1)
+    ids = _page(_walked(where) if walk else where, order, offset, limit if count else limit + 1)
     if count:
-        total = (await session.execute(counting)).scalar_one()
+        # a count reads every hit whichever plan the page takes: from the hits, never by a walk
+        total = (await session.execute(_counting(where))).scalar_one()
         return list((await session.execute(ids)).scalars()), int(total)
     found = list((await session.execute(ids)).scalars())
     if len(found) > limit:
@@ -159,18 +162,17 @@ async def letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
 _BOOK_COUNT = select(Library.book_count).where(Library.id == bindparam("library_id"))
 
 
-_ALL_BOOKS = select(func.coalesce(func.sum(Library.book_count), 0))
+_ELSEWHERE = select(func.coalesce(func.sum(Library.book_count), 0)).where(Library.id != bindparam("library_id"))
 
 
 async def holds_every_book(session: AsyncSession, library_id: uuid.UUID) -> bool:
-    """Whether the library holds every book of the instance (one library, or the others empty): from the kept
-    counts, two index reads."""
-    return await book_count(session, library_id) == int((await session.execute(_ALL_BOOKS)).scalar_one())
+    """Whether the library holds every book of the instance (no other library has any): from the kept counts."""
+    return int((await session.execute(_ELSEWHERE, {"library_id": library_id})).scalar_one()) == 0
 
 
 async def fts_count(session: AsyncSession, words: str) -> int:
     """SQLite: the number of books of any library whose text matches these plain words (as word prefixes)."""
-    hits = search.fts5_hits(words, 2**62).subquery()
+    hits = search.fts5_hits(words).subquery()
     return int((await session.execute(select(func.count()).select_from(hits))).scalar() or 0)
 
 

@@ -35,13 +35,14 @@ def _fts5_term(tokens: list[str], phrase: bool, whole: bool = False) -> str:
     return " AND ".join(f'"{t}"' if whole else f'"{t}"*' for t in tokens)
 
 
-def fts5_hits(value: str, limit: int, *, whole_words: bool = False) -> Any:
+def fts5_hits(value: str, limit: int | None = None, *, whole_words: bool = False) -> Any:
     """SQLite: the full-text hits of `value`'s words (every one a word prefix, or with `whole_words` a whole word
-    of the book), at most `limit` of them, in any library — a cheap probe of how broad a search is. Whole words
+    of the book), in any library, at most `limit` of them (a cheap probe of how broad a search is) or all. Whole words
     are a subset of the prefix hits and far cheaper to find: FTS5 merges the lists of every word a prefix
     starts (3.5 ms for two common words of a 100,000-book library, 0.7 ms for the whole words)."""
     term = _fts5_term(words(value), False, whole_words)
-    return select(_fts.c.rowid).where(literal_column("books_fts").op("MATCH")(term)).limit(limit)
+    hits = select(_fts.c.rowid).where(literal_column("books_fts").op("MATCH")(term))
+    return hits if limit is None else hits.limit(limit)
 
 
 def _tsquery_term(tokens: list[str], phrase: bool) -> str:
