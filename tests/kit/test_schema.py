@@ -26,6 +26,17 @@ def test_empty_fields_are_left_out_and_the_others_kept():
     }
 
 
+def test_fields_omitted_when_null_keep_empty_text():
+    class Answer(Omitting):
+        OMIT_NULL: ClassVar[tuple[str, ...]] = ("reply", "error")
+        ok: bool
+        reply: str | None = None
+        error: str | None = None
+
+    assert Answer(ok=True, reply="").model_dump(mode="json") == {"ok": True, "reply": ""}
+    assert Answer(ok=False, error="down").model_dump(mode="json") == {"ok": False, "error": "down"}
+
+
 def test_the_documented_schema_still_lists_every_field():
     schema = Card.model_json_schema(mode="serialization")
     assert set(schema["properties"]) == {"title", "note", "size", "shelf"} and schema["required"] == ["title"]

@@ -37,7 +37,7 @@ class AIProviderStatus(Omitting):
 
 
 class AITest(Omitting):
-    OMIT_EMPTY = ("reply", "error")
+    OMIT_NULL = ("reply", "error")  # {ok, reply} or {ok: false, error}: a reply may be empty text
 
     ok: bool
     reply: str | None = None

@@ -39,9 +39,11 @@ class Read(BaseModel):
 
 class Omitting(Read):
     """A response that leaves its `OMIT_EMPTY` fields out when they are empty (null, "", 0), as upstream's Go
-    encoder does with `omitempty`. The documented schema still lists them (as optional)."""
+    encoder does with `omitempty`, and its `OMIT_NULL` fields only when they are null (a pointer's omitempty).
+    The documented schema still lists them (as optional)."""
 
     OMIT_EMPTY: ClassVar[tuple[str, ...]] = ()
+    OMIT_NULL: ClassVar[tuple[str, ...]] = ()
 
     # no return annotation: pydantic would document the model as that type (a free object) instead of its fields
     @model_serializer(mode="wrap")
@@ -49,6 +51,9 @@ class Omitting(Read):
         data: dict[str, Any] = handler(self)
         for name in self.OMIT_EMPTY:
             if not data.get(name):
+                data.pop(name, None)
+        for name in self.OMIT_NULL:
+            if data.get(name) is None:
                 data.pop(name, None)
         return data
 
