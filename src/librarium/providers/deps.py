@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from librarium.auth.deps import Session
+from librarium.kit.routing import settings_of
 from librarium.providers.lookup import Lookup
 
 
 async def get_lookup(request: Request, session: Session) -> Lookup:
     """Bound to the request's own session (the same one the route and its auth check use)."""
-    return Lookup(request.app.state.db, request.app.state.settings, session=session)
+    return Lookup(request.app.state.db, settings_of(request), session=session)
 
 
 Lookups = Annotated[Lookup, Depends(get_lookup)]
