@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import html
+import re
 import shutil
 import statistics
 import tempfile
@@ -82,6 +84,13 @@ def timed(http: httpx.Client, path: str, headers: dict[str, str], runs: int) -> 
     return samples
 
 
+def next_link(http: httpx.Client, path: str, headers: dict[str, str]) -> str:
+    """The `next` link of a feed page, as a reader follows it (it names the page's last book)."""
+    found = re.search(r'<link rel="next" href="([^"]+)"', http.get(path, headers=headers).text)
+    assert found, path
+    return httpx.URL(html.unescape(found.group(1))).raw_path.decode()
+
+
 def line(name: str, samples: list[float], baseline: list[float] | None) -> str:
     mid = statistics.median(samples)
     low, high = min(samples), max(samples)
@@ -115,9 +124,12 @@ def main() -> None:
             print(f"{args.books:,} books, each with a file; {'PostgreSQL' if args.database_url else 'SQLite'}")
             print(f"{'request':44} {'min':>7} {'median':>7} {'max':>7}     vs the JSON book list")
             crimson, author = "q=crimson%20lantern", f"q={info['author']}"
+            followed = next_link(http, f"{feeds}/all?page={middle - 1}", basic)
             for name, opds, api in [
                 ("all books, page 1", f"{feeds}/all", f"{lib}?per_page=50"),
-                (f"all books, page {middle}", f"{feeds}/all?page={middle}", f"{lib}?per_page=50&page={middle}"),
+                (f"all books, page {middle} (its number)", f"{feeds}/all?page={middle}",
+                 f"{lib}?per_page=50&page={middle}"),
+                (f"all books, page {middle} (a next link)", followed, f"{lib}?per_page=50&page={middle}"),
                 ("recently added", f"{feeds}/recent", f"{lib}?per_page=50&sort=created_at&sort_dir=desc"),
                 ("search q=crimson lantern", f"{feeds}/search?{crimson}", f"{lib}?per_page=50&{crimson}"),
                 ("search: one author's name", f"{feeds}/search?{author}", f"{lib}?per_page=50&{author}"),

@@ -165,6 +165,37 @@ async def test_reading_and_want_to_read_follow_the_readers_own_records(shelf):
     assert [e.title for e in wanted.entries] == [books[3]["title"]]
 
 
+async def test_next_links_continue_after_the_last_book_of_the_page(shelf):
+    """`next` names the page's last book (`after`): the next page starts after it even when books were added
+    or removed in front of it meanwhile; an `after` that is no longer a book of the library falls back to the
+    page number, and one that is not an id is a 400."""
+    api, owner, library, _, auth = shelf
+    lib = f"/opds/libraries/{library['id']}"
+    for kind in ("all", "recent"):
+        _, first = await feed(api, f"{lib}/{kind}", auth)
+        nxt = links(first, "next")[0].href
+        assert f"after={first.entries[-1].id.removeprefix('urn:uuid:')}" in nxt and "page=2" in nxt
+        _, by_number = await feed(api, f"{lib}/{kind}?page=2", auth)
+        _, by_link = await feed(api, nxt, auth)
+        assert [e.title for e in by_link.entries] == [e.title for e in by_number.entries], kind
+    _, first = await feed(api, f"{lib}/all", auth)
+    gone = first.entries[0].id.removeprefix("urn:uuid:")  # removed while the reader reads the first page
+    assert (await api.delete(f"/libraries/{library['id']}/books/{gone}", owner)).status_code == 204
+    _, second = await feed(api, links(first, "next")[0].href, auth)
+    titles = [e.title for e in [*first.entries, *second.entries]]
+    assert len(titles) == 60 and len(set(titles)) == 60  # nothing skipped (a page number would skip one)
+    _, fallback = await feed(api, f"{lib}/all?page=2&after={gone}", auth)
+    _, by_number = await feed(api, f"{lib}/all?page=2", auth)
+    assert [e.title for e in fallback.entries] == [e.title for e in by_number.entries]
+    other = await api.library(owner, "Other")
+    stranger = await api.book(other, owner, "Aaa Stranger")  # another library's book is no anchor here
+    _, fallback = await feed(api, f"{lib}/all?page=1&after={stranger['id']}", auth)
+    _, by_number = await feed(api, f"{lib}/all?page=1", auth)
+    assert [e.title for e in fallback.entries] == [e.title for e in by_number.entries]
+    r = await api.client.get(f"{lib}/all?after=not-an-id", headers=auth)
+    assert r.status_code == 400 and "error" in r.json()
+
+
 async def test_every_link_resolves(shelf):
     """A crawler: every navigation, acquisition and image link of the catalogue answers 200 with its type."""
     api, _, _, _, auth = shelf

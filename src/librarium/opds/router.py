@@ -23,6 +23,7 @@ from librarium.opds.atom import ACQUISITION, NAVIGATION
 router = api_router(tags=["opds"], include_in_schema=False)
 LIB = "/libraries/{library_id}"
 Page = Query(1, ge=1, le=1_000_000)
+After = Query(None, description="the last book of the page before (the `next` links carry it)")
 
 
 @router.get("")
@@ -95,23 +96,25 @@ async def cover_thumbnail(
 # the generic feed paths last: /files/… and /books/… above are tried first
 @router.get(LIB + "/{kind}")
 async def listing(
-    library_id: uuid.UUID, kind: str, request: Request, reader: CurrentReader, session: Session, page: int = Page
-) -> Response:
+    library_id: uuid.UUID, kind: str, request: Request, reader: CurrentReader, session: Session, page: int = Page,
+    after: uuid.UUID | None = After,
+) -> Response:  # fmt: skip
     await reader_can(session, reader, library_id)
     if kind in service.GROUPS:
         return respond.feed(request, await service.people_feed(session, library_id, kind, page), NAVIGATION)
     if kind not in ("recent", "all", "reading", "wanted"):
         raise NotFound("not found")
-    return respond.feed(request, await service.books_feed(session, library_id, kind, page, reader.id), ACQUISITION)
+    feed = await service.books_feed(session, library_id, kind, page, reader.id, after=after)
+    return respond.feed(request, feed, ACQUISITION)
 
 
 @router.get(LIB + "/{kind}/{key}")
 async def one_of(
     library_id: uuid.UUID, kind: str, key: uuid.UUID, request: Request, reader: CurrentReader, session: Session,
-    page: int = Page,
+    page: int = Page, after: uuid.UUID | None = After,
 ) -> Response:  # fmt: skip
     await reader_can(session, reader, library_id)
     if kind not in service.GROUPS:
         raise NotFound("not found")
-    feed = await service.books_feed(session, library_id, service.GROUPS[kind], page, reader.id, key)
+    feed = await service.books_feed(session, library_id, service.GROUPS[kind], page, reader.id, key, after)
     return respond.feed(request, feed, ACQUISITION)

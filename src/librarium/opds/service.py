@@ -84,15 +84,19 @@ async def library(session: AsyncSession, library_id: uuid.UUID) -> Feed:
     return Feed(f"urn:librarium:library:{library_id}", lib.name, links, entries)
 
 
-def page_links(base: str, page: int, more: bool, kind: str, query: dict[str, str] | None = None) -> list[Link]:
-    def href(n: int) -> str:
-        return base + "?" + urlencode({**(query or {}), "page": n})
+def page_links(
+    base: str, page: int, more: bool, kind: str, query: dict[str, str] | None = None, after: uuid.UUID | None = None
+) -> list[Link]:
+    """self/first/previous/next; `next` names the page's last book as `after` when given (repository.AFTER_KINDS)."""
+
+    def href(n: int, last: uuid.UUID | None = None) -> str:
+        return base + "?" + urlencode({**(query or {}), "page": n, **({"after": str(last)} if last else {})})
 
     links = [Link("self", href(page), kind), Link("first", href(1), kind)]
     if page > 1:
         links.append(Link("previous", href(page - 1), kind))
     if more:
-        links.append(Link("next", href(page + 1), kind))
+        links.append(Link("next", href(page + 1, after), kind))
     return links
 
 
@@ -126,20 +130,22 @@ def _book_entry(book: dict[str, Any], files: list[Any]) -> Entry:
 
 async def _acquisition(
     session: AsyncSession, feed_id: str, title: str, base: str, ids: list[uuid.UUID], more: bool, page: int,
-    library_id: uuid.UUID, query: dict[str, str] | None = None, total: int | None = None,
+    library_id: uuid.UUID, query: dict[str, str] | None = None, total: int | None = None, keyset: bool = False,
 ) -> Feed:  # fmt: skip
     shaped = await books.books_of(session, ids, None, ENTRY_PARTS)
     files = await repo.files_of(session, ids)
     entries = [_book_entry(book, files.get(book["id"], [])) for book in shaped]
-    links = [*page_links(base, page, more, ACQUISITION, query), Link("up", lib_path(library_id), NAVIGATION),
+    last = ids[-1] if keyset and ids else None
+    links = [*page_links(base, page, more, ACQUISITION, query, last), Link("up", lib_path(library_id), NAVIGATION),
              *_start(library_id)]  # fmt: skip
     return Feed(feed_id, title, links, entries, total=total, per_page=PER_PAGE, start=(page - 1) * PER_PAGE + 1)
 
 
 async def books_feed(
     session: AsyncSession, library_id: uuid.UUID, kind: str, page: int, reader: uuid.UUID,
-    key: uuid.UUID | None = None,
+    key: uuid.UUID | None = None, after: uuid.UUID | None = None,
 ) -> Feed:  # fmt: skip
+    """A page of one feed's books, by number or (following a `next` link) after the book `after`."""
     title = next((t for name, t, _ in FEEDS if name == kind), "")
     base = lib_path(library_id, kind)
     if kind in GROUPS.values():
@@ -148,9 +154,11 @@ async def books_feed(
             raise NotFound(f"{kind} not found")
         plural = next(p for p, one in GROUPS.items() if one == kind)
         title, base = name, lib_path(library_id, plural, str(key))
-    ids, more = await repo.page_of_books(session, library_id, kind, key, reader, (page - 1) * PER_PAGE, PER_PAGE)
+    offset = (page - 1) * PER_PAGE
+    ids, more = await repo.page_of_books(session, library_id, kind, key, reader, offset, PER_PAGE, after)
     feed_id = f"urn:librarium:library:{library_id}:{kind}:{key or ''}"
-    return await _acquisition(session, feed_id, title, base, ids, more, page, library_id)
+    keyset = kind in repo.AFTER_KINDS
+    return await _acquisition(session, feed_id, title, base, ids, more, page, library_id, keyset=keyset)
 
 
 async def people_feed(session: AsyncSession, library_id: uuid.UUID, kind: str, page: int) -> Feed:
