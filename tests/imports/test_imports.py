@@ -4,6 +4,7 @@ tags, genres), counters, scoping, cancel and delete, and the follow-up enrichmen
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
@@ -179,6 +180,44 @@ async def test_bad_uploads(home):
     r = await upload(api, viewer, library)
     assert (r.status_code, r.json()) == (403, {"error": "insufficient permissions"})
     assert (await api.post(path, files={"file": ("x.csv", CSV.encode())})).status_code == 401
+
+
+async def test_a_file_longer_than_a_chunk_is_stored_and_answered_whole(home, monkeypatch):
+    """Rows are read, stored and answered CHUNK_ROWS at a time: numbered across chunks, all in the answer (streamed)
+    and the detail; a bad byte or a CSV error far down the file fails the upload and leaves no job behind."""
+    from librarium.imports import service
+
+    monkeypatch.setattr(service, "CHUNK_ROWS", 7)
+    api, owner, library = home
+    text = HEADER + "".join(f"Book {n},Writer {n},,,,,\n" for n in range(1, 31))
+    r = await upload(api, owner, library, text=text)
+    assert r.status_code == 201 and r.headers["content-type"] == "application/json", r.text
+    job = r.json()["data"]
+    assert job["total_rows"] == 30 and [i["row_number"] for i in job["items"]] == list(range(1, 31))
+    assert [i["title"] for i in job["items"]] == [f"Book {n}" for n in range(1, 31)]
+    assert ImportJobRead.model_validate(job).model_dump(mode="json") == job
+    detail = (await api.get(f"/libraries/{library['id']}/imports/{job['id']}", owner)).json()["data"]
+    assert detail == job
+    path = f"/libraries/{library['id']}/imports"
+    for bad in (text.encode() + "Caf\u00e9,x\n".encode("utf-8")[:-3] + b"\x81\n",  # no UTF-8, no Windows-1252
+                text.encode() + b'"' + b"x" * 200_000 + b'",y\n'):  # a field over the CSV reader's limit
+        files = {"file": ("export.csv", bad, "text/csv")}
+        r = await api.post(path, owner, data={"mapping": json.dumps(MAPPING)}, files=files)
+        assert r.status_code == 400 and r.json()["error"].startswith("parsing CSV: "), r.text
+    assert [j["id"] for j in (await api.get(path, owner)).json()["data"]] == [job["id"]]
+
+
+async def test_the_upload_answers_rows_as_stored_even_when_the_worker_has_begun(home, tmp_path, database_url):
+    from librarium.imports import service
+
+    api, owner, library = home
+    job = (await upload(api, owner, library)).json()["data"]
+    await run_worker(api, tmp_path, database_url)
+    as_created = [i for part in [p async for p in service.items_of(api.app.state.db, uuid.UUID(job["id"]), as_created=True)]
+                  for i in part]  # fmt: skip
+    assert [(i["status"], i["message"], i["book_id"]) for i in as_created] == [("pending", "", None)] * 5
+    now = [i for part in [p async for p in service.items_of(api.app.state.db, uuid.UUID(job["id"]))] for i in part]
+    assert [i["status"] for i in now] == ["done", "done", "skipped", "done", "skipped"]
 
 
 async def test_scoping_cancel_and_delete(home, tmp_path, database_url):

@@ -9,7 +9,7 @@ import asyncio
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from librarium.models import ImportJob
 Echo = Callable[[str], None]
 
 
-Reader = Callable[[], tuple[list[dict[str, Any]], dict[str, Any]]]  # blocking: (rows, options)
+Reader = Callable[[], tuple[Iterable[dict[str, Any]], dict[str, Any]]]  # blocking: (rows, options)
 
 
 def csv_reader(path: Path, fields: dict[str, str]) -> tuple[str, Reader]:
@@ -51,12 +51,14 @@ async def run(
         library_id, user_id = library.id, user.id
     name, read = source
     rows, chosen = await asyncio.to_thread(read)
-    echo(f"{len(rows)} rows read from {name} (columns: {chosen['preset']})")
     if dry_run:
-        return await _dry_run(db, library_id, rows, chosen, echo)
+        listed = await asyncio.to_thread(list, rows)
+        echo(f"{len(listed)} rows read from {name} (columns: {chosen['preset']})")
+        return await _dry_run(db, library_id, listed, chosen, echo)
     async with db.unit_of_work() as session:
         created = await service.create(session, library_id, user_id, rows, chosen)
-    job_id = created.id
+        job_id = created.id
+        echo(f"{created.total_rows} rows read from {name} (columns: {chosen['preset']})")
     worker = Worker(db, settings)
     watching = asyncio.create_task(_progress(db, job_id, echo))
     try:

@@ -6,6 +6,7 @@ header picks its preset (presets.py)."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,38 +36,55 @@ def _encodings(path: Path) -> tuple[str, ...]:
     return ("utf-16",) if start in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "cp1252")
 
 
+def _decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file is text in `encoding`: checked before any row is read, so that rows are read (and
+    stored) as they come and a bad byte near the end cannot leave half a file behind."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _records(path: Path, encoding: str) -> Iterator[list[str]]:
     delimiter = _delimiter(path, encoding)
     with path.open(newline="", encoding=encoding) as handle:
         yield from csv.reader(handle, delimiter=delimiter, skipinitialspace=True)
 
 
-def mapped_rows(path: Path, mapping: dict[str, int], preset: str = "") -> tuple[list[dict[str, str]], str]:
-    """(each data row as {field: trimmed value}, the preset used or "mapping"). With `mapping` (field → 0-based
-    column) the client decides; without one, the `preset` named, else the one the header shows."""
-    for encoding in _encodings(path):
-        try:
-            rows: list[dict[str, str]] = []
-            columns = None
-            used = "mapping" if mapping else "none"
-            for n, record in enumerate(_records(path, encoding)):
-                if n == 0:
-                    found = None if mapping else presets.detect(record, preset)
-                    if found is not None:
-                        used, columns = found[0].name, found[1]
-                    continue
-                if not any(cell.strip() for cell in record):
-                    continue  # a blank line
-                if columns is not None:
-                    rows.append(presets.apply(columns, record))
-                else:
-                    rows.append({f: record[i].strip() for f, i in mapping.items() if 0 <= i < len(record)})
-            return rows, used
-        except UnicodeDecodeError:
-            continue
-        except csv.Error as exc:
-            raise BadRequest(f"parsing CSV: {exc}") from exc
-    raise BadRequest("parsing CSV: the file is not UTF-8, UTF-16 or Windows-1252 text")
+def mapped_rows(path: Path, mapping: dict[str, int], preset: str = "") -> tuple[Iterator[dict[str, str]], str]:
+    """(each data row as {field: trimmed value}, read as they are asked for; the preset used or "mapping").
+    With `mapping` (field → 0-based column) the client decides; without one, the `preset` named, else the one
+    the header shows. A file that is not text, or a CSV error (also one met later, while the rows are read),
+    is a BadRequest."""
+    encoding = next((e for e in _encodings(path) if _decodes(path, e)), None)
+    if encoding is None:
+        raise BadRequest("parsing CSV: the file is not UTF-8, UTF-16 or Windows-1252 text")
+    records = _records(path, encoding)
+    try:
+        header = next(records, None)
+    except csv.Error as exc:
+        raise BadRequest(f"parsing CSV: {exc}") from exc
+    found = None if mapping or header is None else presets.detect(header, preset)
+    used = found[0].name if found else "mapping" if mapping else "none"
+    return _data(records, mapping, found[1] if found else None), used
+
+
+def _data(records: Iterator[list[str]], mapping: dict[str, int], columns: Any) -> Iterator[dict[str, str]]:
+    try:
+        for record in records:
+            if not any(cell.strip() for cell in record):
+                continue  # a blank line
+            if columns is not None:
+                yield presets.apply(columns, record)
+            else:
+                yield {f: record[i].strip() for f, i in mapping.items() if 0 <= i < len(record)}
+    except csv.Error as exc:
+        raise BadRequest(f"parsing CSV: {exc}") from exc
 
 
 def parse_mapping(raw: str | None) -> dict[str, int]:

@@ -45,10 +45,18 @@ async def my_job(session: AsyncSession, user_id: uuid.UUID, job_id: uuid.UUID) -
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def item_values(session: AsyncSession, job_id: uuid.UUID, columns: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The job's rows, in row order, as {column: value} of these columns (plain values: a detail reads them all)."""
+async def item_values(
+    session: AsyncSession, job_id: uuid.UUID, columns: tuple[str, ...], after: int, limit: int
+) -> list[dict[str, Any]]:
+    """The job's next `limit` rows after row number `after`, in row order, as {column: value} of these columns
+    (plain values: a detail reads them all)."""
     t = table_of(ImportItem).c
-    stmt = select(*(t[name] for name in columns)).where(t.import_job_id == job_id).order_by(t.row_number)
+    stmt = (
+        select(*(t[name] for name in columns))
+        .where(t.import_job_id == job_id, t.row_number > after)
+        .order_by(t.row_number)
+        .limit(limit)
+    )
     return [dict(zip(columns, row, strict=True)) for row in (await session.execute(stmt)).all()]
 
 

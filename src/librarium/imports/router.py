@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import Request, Response
@@ -14,7 +14,7 @@ from librarium.files.paths import temp_path
 from librarium.files.upload import receive_file
 from librarium.imports import service
 from librarium.imports.schemas import ImportJobRead
-from librarium.kit.routing import NO_CONTENT, api_router, fast_ok, no_content, ok, settings_of
+from librarium.kit.routing import NO_CONTENT, api_router, no_content, ok, settings_of, streamed_ok
 from librarium.kit.schema import Envelope
 
 router = api_router(tags=["imports"])
@@ -23,10 +23,12 @@ ONE = "/imports/{import_id}"
 MAX_IMPORT_MB = 256
 
 
-@router.post(LIB, status_code=201)
+@router.post(LIB, status_code=201, response_model=Envelope[ImportJobRead])
 async def start_import(
     library_id: uuid.UUID, request: Request, caller: Annotated[Caller, can("books:create")], session: Session
-) -> Envelope[ImportJobRead]:
+) -> Response:
+    """The job with its rows as stored (streamed: a 100,000-row file is never held in memory, neither as rows
+    nor as the answer)."""
     user_id = caller.id
     settings = settings_of(request)
     folder = settings.data_dir / "imports"
@@ -36,12 +38,21 @@ async def start_import(
             request, "file", lambda: temp_path(folder), MAX_IMPORT_MB * 1024 * 1024,
             keep_fields=True, missing="missing file field",
         )  # fmt: skip
-        assert received.path is not None
-        try:
+    assert received.path is not None
+    try:
+        async with unit.outside(session):  # the whole file's encoding is checked first
             rows, chosen = await anyio.to_thread.run_sync(service.read_upload, received.path, received.fields)
-        finally:
-            received.path.unlink(missing_ok=True)
-    return ok(await service.create(session, library_id, user_id, rows, chosen))
+        job = await service.create(session, library_id, user_id, rows, chosen)
+    finally:
+        received.path.unlink(missing_ok=True)
+    return answer(request, service.head(job), job.id, 201)
+
+
+def answer(request: Request, head: dict[str, Any], job_id: uuid.UUID, status_code: int = 200) -> Response:
+    """A job with its rows, written as they are read (after the request's own unit has ended); an upload's
+    answer shows them as created, even if the worker has begun on them."""
+    rows = service.items_of(request.app.state.db, job_id, as_created=status_code == 201)
+    return streamed_ok(head, "items", rows, status_code)
 
 
 @router.get(LIB)
@@ -53,9 +64,13 @@ async def library_imports(
 
 @router.get(LIB + "/{import_id}", response_model=Envelope[ImportJobRead])
 async def library_import(
-    library_id: uuid.UUID, import_id: uuid.UUID, _: Annotated[Caller, can("books:read")], session: Session
+    library_id: uuid.UUID,
+    import_id: uuid.UUID,
+    request: Request,
+    _: Annotated[Caller, can("books:read")],
+    session: Session,
 ) -> Response:
-    return fast_ok(await service.detail(session, library_id, import_id))
+    return answer(request, await service.detail(session, library_id, import_id), import_id)
 
 
 @router.get("/imports")
