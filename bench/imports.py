@@ -44,13 +44,15 @@ def goodreads(rows: int, offset: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def measure(base: str, rows: int, offset: int) -> float:
+async def measure(base: str, rows: int, offset: int) -> tuple[float, float]:
+    """(rows/s from the start of the upload to the end of the job, seconds the upload took to answer)"""
     http, library, _ = await admin_session(base)
     try:
         started = time.perf_counter()
         files = {"file": ("goodreads_library_export.csv", goodreads(rows, offset).encode(), "text/csv")}
         r = await http.post(f"/libraries/{library}/imports", files=files)
         r.raise_for_status()
+        uploaded = time.perf_counter() - started
         job = r.json()["data"]["id"]
         while True:
             await asyncio.sleep(0.1)
@@ -59,7 +61,7 @@ async def measure(base: str, rows: int, offset: int) -> float:
                 break
         elapsed = time.perf_counter() - started
         assert (found["status"], found["processed_rows"]) == ("done", rows), found
-        return rows / elapsed
+        return rows / elapsed, uploaded
     finally:
         await http.aclose()
 
@@ -87,14 +89,17 @@ def main() -> None:
                       f"{sizes[0] / raw:.0f} rows/s (ours take {ours / raw:.1f}× the raw driver's time)")  # fmt: skip
             offset = 0
             for rows in sizes:
-                rates = []
+                rates, uploads = [], []
                 for _ in range(args.rounds):
-                    rates.append(asyncio.run(measure(base, rows, offset)))
+                    rate, upload = asyncio.run(measure(base, rows, offset))
+                    rates.append(rate)
+                    uploads.append(upload)
                     offset += rows
                 now, peak = memory_mb(process.pid), memory_mb(process.pid, "VmHWM")
                 low, mid, high = min(rates), statistics.median(rates), max(rates)
                 print(f"{rows} rows over HTTP: {low:.0f} / {mid:.0f} / {high:.0f} rows/s (min/median/max of "
-                      f"{len(rates)}); server memory {now:.0f} MB now, {peak:.0f} MB peak")  # fmt: skip
+                      f"{len(rates)}; the upload's answer took {statistics.median(uploads):.1f} s); "
+                      f"server memory {now:.0f} MB now, {peak:.0f} MB peak")  # fmt: skip
         finally:
             stop(process)
 
