@@ -265,3 +265,31 @@ async def test_demoted_admin_loses_admin_at_once(api):
     await api.patch(f"/admin/users/{second.id}", admin, json={"is_instance_admin": False})
     r = await api.get("/admin/users", second)
     assert (r.status_code, r.json()) == (403, {"error": "instance admin access required"})
+
+
+def test_a_token_seen_before_is_trusted_only_until_it_expires(monkeypatch):
+    """The signer remembers tokens it verified; an expired one is refused even when remembered, and a token
+    whose text differs in any way (a forged signature) is verified afresh."""
+    import uuid as uuid_module
+    from datetime import UTC, datetime, timedelta
+
+    from librarium.auth import tokens
+    from librarium.errors import Unauthorized
+
+    signer = tokens.TokenSigner("s" * 40, access_ttl=60)
+    token, issued = signer.issue(uuid_module.uuid4(), False, uuid_module.uuid4())
+    assert signer.decode(token) == issued and signer.decode(token) == issued  # the second from memory
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    with pytest.raises(Unauthorized):
+        signer.decode(forged)
+    later = datetime.now(UTC) + timedelta(seconds=61)
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return later
+
+    monkeypatch.setattr(tokens, "datetime", Later)
+    monkeypatch.setattr("jwt.api_jwt.datetime", Later, raising=False)
+    with pytest.raises(Unauthorized):
+        signer.decode(token)

@@ -199,8 +199,10 @@ async def test_a_file_longer_than_a_chunk_is_stored_and_answered_whole(home, mon
     detail = (await api.get(f"/libraries/{library['id']}/imports/{job['id']}", owner)).json()["data"]
     assert detail == job
     path = f"/libraries/{library['id']}/imports"
-    for bad in (text.encode() + "Caf\u00e9,x\n".encode("utf-8")[:-3] + b"\x81\n",  # no UTF-8, no Windows-1252
-                text.encode() + b'"' + b"x" * 200_000 + b'",y\n'):  # a field over the CSV reader's limit
+    for bad in (
+        text.encode() + "Caf\u00e9,x\n".encode("utf-8")[:-3] + b"\x81\n",  # no UTF-8, no Windows-1252
+        text.encode() + b'"' + b"x" * 200_000 + b'",y\n',
+    ):  # a field over the CSV reader's limit
         files = {"file": ("export.csv", bad, "text/csv")}
         r = await api.post(path, owner, data={"mapping": json.dumps(MAPPING)}, files=files)
         assert r.status_code == 400 and r.json()["error"].startswith("parsing CSV: "), r.text
@@ -213,10 +215,10 @@ async def test_the_upload_answers_rows_as_stored_even_when_the_worker_has_begun(
     api, owner, library = home
     job = (await upload(api, owner, library)).json()["data"]
     await run_worker(api, tmp_path, database_url)
-    as_created = [i for part in [p async for p in service.items_of(api.app.state.db, uuid.UUID(job["id"]), as_created=True)]
-                  for i in part]  # fmt: skip
+    job_id = uuid.UUID(job["id"])
+    as_created = [i async for part in service.items_of(api.app.state.db, job_id, as_created=True) for i in part]
     assert [(i["status"], i["message"], i["book_id"]) for i in as_created] == [("pending", "", None)] * 5
-    now = [i for part in [p async for p in service.items_of(api.app.state.db, uuid.UUID(job["id"]))] for i in part]
+    now = [i async for part in service.items_of(api.app.state.db, job_id) for i in part]
     assert [i["status"] for i in now] == ["done", "done", "skipped", "done", "skipped"]
 
 
