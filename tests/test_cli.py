@@ -137,3 +137,64 @@ def test_import_calibre_links_the_files_and_imports_only_what_is_new(tmp_path):
     assert db.execute("SELECT count(*) FROM books").fetchone()[0] == 9
     r = _run(["import", "calibre", str(tmp_path), "--library", "home"], tmp_path)
     assert r.returncode == 2 and "not a Calibre library (no metadata.db)" in r.stderr
+
+
+def test_serve_with_two_processes_shares_one_port_one_database_and_one_signing_key(tmp_path):
+    """`serve --processes 2`: both processes answer on the port, from the database the parent migrated, and a
+    token one of them signed is good at the other (the key made once, in the data folder)."""
+    import time
+
+    import httpx
+
+    from tests.fixtures.server import admin_headers, free_port, server_env
+
+    port, children = free_port(), []
+    env = os.environ | server_env(tmp_path / "data", f"sqlite:///{tmp_path / 'data' / 'two.db'}")
+    log = (tmp_path / "serve.log").open("wb")
+    process = subprocess.Popen([str(BIN), "serve", "--port", str(port), "--processes", "2"], env=env, stdout=log,
+                               stderr=log)  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                httpx.get(base + "/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == process.pid]
+        assert len(children) >= 2, (tmp_path / "serve.log").read_text()
+        fresh = httpx.Limits(max_keepalive_connections=0)  # every request on a new connection: either process
+        with httpx.Client(base_url=base + "/api/v1", limits=fresh, timeout=30) as http:
+            headers = admin_headers(http)
+            library = http.post("/libraries", json={"name": "Shared"}, headers=headers).json()["data"]
+            media = http.get("/media-types", headers=headers).json()["data"][0]["id"]
+            for n in range(6):
+                r = http.post(f"/libraries/{library['id']}/books", headers=headers,
+                              json={"title": f"Book {n}", "media_type_id": media})  # fmt: skip
+                assert r.status_code == 201, r.text
+            for _ in range(10):
+                r = http.get(f"/libraries/{library['id']}/books", headers=headers)
+                assert r.status_code == 200 and r.json()["data"]["total"] == 6, r.text
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+    for _ in range(150):  # the processes stop with the server (each finishes its requests and jobs first)
+        if not [child for child in children if _parent(child) == process.pid or _running(child)]:
+            break
+        time.sleep(0.1)
+    assert not [child for child in children if _running(child)]
+
+
+def _running(proc: Path) -> bool:
+    try:
+        return (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
+def _parent(proc: Path) -> int:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1

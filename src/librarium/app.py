@@ -153,6 +153,20 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
     return app
 
 
+def from_environment() -> FastAPI:
+    """The app of one process of `librarium serve --processes N` (uvicorn builds it in each process): the
+    settings from the environment; the parent process migrated the database and greeted already."""
+    from librarium.logs import RedactSecrets
+
+    settings = Settings()
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("uvicorn.access").addFilter(RedactSecrets())
+    return create_app(settings, migrate_on_start=False)
+
+
 def bind(app: FastAPI, settings: Settings, engine: AsyncEngine) -> None:
     """The app's per-process state: settings, database, auth (also used by the tests to reuse one app
     between tests with a fresh database engine and fresh rate-limit counters)."""

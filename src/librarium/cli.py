@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +14,7 @@ import typer
 from librarium import __version__
 from librarium.config import Settings
 
+log = logging.getLogger("librarium")
 app = typer.Typer(
     help="Librarium: a self-hosted book collection server. Configuration: LIBRARIUM_* environment "
     "variables (see README).",
@@ -51,6 +53,15 @@ def serve(
         str | None, typer.Option(help="Address to listen on (default: LIBRARIUM_HOST or 127.0.0.1)")
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default: LIBRARIUM_PORT or 8080)")] = None,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes sharing the port (default: LIBRARIUM_PROCESSES or 1); each answers requests and "
+            "runs a job worker. More than one uses more cores: with SQLite too, best with PostgreSQL.",
+        ),
+    ] = None,  # fmt: skip
 ) -> None:
     """Apply pending migrations and serve: the Librarium API under /api/v1, the docs at /api/docs, the landing
     page (or the web client of LIBRARIUM_WEB_DIR) at /, the Calibre API at /calibre when LIBRARIUM_CALIBRE_LIBRARY
@@ -60,8 +71,12 @@ def serve(
     from librarium.app import create_app
 
     settings = _settings()
-    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
+    chosen = {"host": host or settings.host, "port": port or settings.port}
+    settings = settings.model_copy(update=chosen | {"processes": processes or settings.processes})
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.processes > 1:
+        _serve_processes(settings)
+        return
     application = create_app(settings)
     level = settings.log_level.lower() if settings.log_level.lower() != "warn" else "warning"
     configs = [uvicorn.Config(application, host=settings.host, port=settings.port, log_level=level, proxy_headers=True)]
@@ -81,6 +96,36 @@ def serve(
         await asyncio.gather(*(uvicorn.Server(config).serve() for config in configs))
 
     asyncio.run(run_all())
+
+
+def _serve_processes(settings: Settings) -> None:
+    """`serve --processes N`: the database migrated and the signing key made once, here; then uvicorn starts N
+    processes on one socket, each building the app from the environment (app.from_environment)."""
+    import uvicorn
+
+    from librarium import web
+    from librarium.db import migrate
+    from librarium.db.engine import make_engine
+    from librarium.db.unit import Database
+
+    if settings.calibre_listen:
+        raise SystemExit("LIBRARIUM_CALIBRE_LISTEN (a second listener) needs a single process: drop --processes")
+    migrate.upgrade(settings.effective_database_url)
+    settings.resolve_jwt_secret()  # made now, or every process would make its own
+
+    async def greet() -> None:
+        engine = make_engine(settings.effective_database_url)
+        await web.greet(Database(engine), settings)
+        await engine.dispose()
+
+    asyncio.run(greet())
+    log.info("serving with %d processes", settings.processes)
+    os.environ |= {"LIBRARIUM_HOST": settings.host, "LIBRARIUM_PORT": str(settings.port)}
+    level = settings.log_level.lower() if settings.log_level.lower() != "warn" else "warning"
+    uvicorn.run(
+        "librarium.app:from_environment", factory=True, host=settings.host, port=settings.port,
+        workers=settings.processes, log_level=level, proxy_headers=True,
+    )  # fmt: skip
 
 
 @app.command()

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     database_url: str = Field("", validation_alias=_env("DATABASE_URL"))
     host: str = Field("127.0.0.1", validation_alias=_env("HOST"))
     port: int = Field(8080, validation_alias=_env("PORT"))
+    processes: int = Field(1, ge=1, le=64, validation_alias=_env("PROCESSES"))
     log_level: str = Field("info", validation_alias=_env("LOG_LEVEL"))
 
     jwt_secret: str = Field("", validation_alias=_env("JWT_SECRET"))

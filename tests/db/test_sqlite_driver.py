@@ -4,6 +4,8 @@ what is read with the statement, streamed results left half-read, row counts, ex
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -72,3 +74,39 @@ async def test_errors_are_the_usual_ones_and_the_connection_goes_on(sqlite_engin
             await conn.execute(text("SELECT nothing FROM nowhere"))
         await conn.rollback()
         assert (await conn.execute(text("SELECT name FROM item WHERE n = 1"))).scalar_one() == "item 1"
+
+
+async def _thread_of_reads(conn) -> str:
+    raw = await conn.get_raw_connection()
+    await raw.driver_connection.call(
+        lambda: raw.driver_connection.raw.create_function("thread_name", 0, lambda: threading.current_thread().name)
+    )
+    return (await conn.execute(text("SELECT thread_name()"))).scalar_one()
+
+
+async def test_reads_run_on_the_event_loops_thread_and_writes_on_the_connections(sqlite_engine):
+    async with sqlite_engine.begin() as conn:
+        assert await _thread_of_reads(conn) == threading.current_thread().name
+        written = await conn.execute(text("UPDATE item SET name = thread_name() WHERE n = 0 RETURNING name"))
+        assert written.scalar_one() != threading.current_thread().name
+        # a long result read inline keeps its cursor open and is read on in the connection's thread
+        assert (await conn.execute(text("SELECT n FROM item ORDER BY n"))).scalars().all() == list(range(ROWS))
+
+
+async def test_a_read_past_its_budget_moves_to_the_connections_thread(sqlite_engine, monkeypatch):
+    """Interrupted on the event loop's thread and run again on the connection's: the same answer, the
+    transaction intact (a SELECT has nothing to undo)."""
+    slow = "SELECT count(*), thread_name() FROM item AS a, item AS b WHERE a.n < 200"
+    async with sqlite_engine.begin() as conn:
+        await _thread_of_reads(conn)
+        await conn.execute(text("UPDATE item SET name = 'mine' WHERE n = 1"))
+        monkeypatch.setattr(sqlite_driver, "INLINE_BUDGET", 0.0)
+        monkeypatch.setattr(sqlite_driver, "CHECK_EVERY", 100)
+        count, where = (await conn.execute(text(slow))).one()
+        assert count == 200 * ROWS and where != threading.current_thread().name
+        monkeypatch.setattr(sqlite_driver, "INLINE_BUDGET", 10.0)
+        count, where = (await conn.execute(text(slow))).one()
+        assert count == 200 * ROWS and where == threading.current_thread().name
+        assert (await conn.execute(text("SELECT name FROM item WHERE n = 1"))).scalar_one() == "mine"
+    async with sqlite_engine.connect() as conn:
+        assert (await conn.execute(text("SELECT name FROM item WHERE n = 1"))).scalar_one() == "mine"
