@@ -10,9 +10,9 @@ Reads (`SELECT`, and the deferred `BEGIN` that takes no lock) run on the event l
 long as they take less than INLINE_BUDGET: a read never waits for a lock in WAL mode, and most take a fraction
 of a millisecond — less than the hand-off itself. Under concurrent requests the hand-offs were far worse than
 their cost alone: with a thread per connection contending for the GIL, a server process answering 8 clients
-spent 8 ms of CPU per book-list page instead of 5 and served 130 pages/s instead of 216 (bench/load.py). A read
-that runs past the budget is interrupted (a SELECT has nothing to undo) and run again on the connection's
-thread, so a slow one cannot hold up the event loop for longer than the budget."""
+spent 8 ms of CPU per book-list page instead of 5 and served 130 pages/s instead of 216 (wrk, as
+bench/throughput.py runs it). A read that runs past the budget is interrupted (a SELECT has nothing to undo)
+and run again on the connection's thread, so a slow one cannot hold up the event loop for longer than that."""
 
 from __future__ import annotations
 

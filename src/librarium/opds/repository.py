@@ -54,8 +54,7 @@ def _marked(statuses: list[str]) -> Any:
 # Feeds whose order a book's own row gives: the `next` link names the page's last book, and the next page starts
 # after it (a range of the index) instead of skipping every book before it (page 1,000 of a 100,000-book library
 # read 50,000 index entries to throw them away). Other feeds, and a page asked for by number, use the offset.
-BY_TITLE = frozenset({"all", "author", "shelf", "tag", "reading", "wanted"})
-AFTER_KINDS = BY_TITLE | {"recent"}
+AFTER_KINDS = frozenset({"all", "author", "shelf", "tag", "reading", "wanted", "recent"})
 
 
 def _anchor(column: Any) -> Any:
