@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from librarium.app import create_app
 from librarium.config import load_settings
+from librarium.db.engine import POSTGRES_SETTINGS
 
 Statements = list[tuple[str, Any]]
 
@@ -52,7 +53,8 @@ class Replay:
         else:
             import asyncpg
 
-            self.pg = await asyncpg.connect(self.url.replace("postgresql+asyncpg://", "postgresql://"))
+            url = self.url.replace("postgresql+asyncpg://", "postgresql://")
+            self.pg = await asyncpg.connect(url, server_settings=POSTGRES_SETTINGS)  # as the app's sessions
 
     async def run(self, statements: Statements) -> float:
         started = time.perf_counter()

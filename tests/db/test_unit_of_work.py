@@ -106,3 +106,18 @@ async def test_ranges_from_the_open_handle(tmp_path):
     r = file_response(_request({"Range": "bytes=2-4", "If-Range": '"other"'}), path, "text/plain", etag="e",
                       cache_control="x")  # fmt: skip
     assert r.status_code == 200
+
+
+async def test_postgresql_sessions_plan_for_many_small_queries(database_url):
+    """No parallel workers and an in-memory page cost on our PostgreSQL connections (db/engine.py)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite has no such planner settings")
+    from sqlalchemy import text
+
+    from librarium.db.engine import make_engine
+
+    engine = make_engine(database_url)
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SHOW max_parallel_workers_per_gather"))).scalar_one() == "0"
+        assert (await conn.execute(text("SHOW random_page_cost"))).scalar_one() == "1.1"
+    await engine.dispose()

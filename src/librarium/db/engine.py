@@ -68,6 +68,17 @@ def _begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+# Our PostgreSQL sessions' planner settings (measured on a 100,000-book library, PostgreSQL 15, bench/catalog.py):
+# * no parallel workers: the page of a book list is a handful of small statements, and starting two workers for
+#   the book shape's UNION cost 8 of its 10.5 ms (the list page's SQL: 10.5 → 2.7 ms); a web app's many small
+#   queries gain nothing from them;
+# * random page cost 1.1 (the usual value for SSDs, and for a database that fits in memory, as a book collection
+#   does): with the default 4, the first five runs of a word search's count on each connection (custom plans,
+#   before PostgreSQL settles on a generic one) read the whole table instead of the full-text index — 1.1 s instead
+#   of 27 ms, as the descriptions' large full-text vectors had to be unpacked row by row.
+POSTGRES_SETTINGS = {"max_parallel_workers_per_gather": "0", "random_page_cost": "1.1"}
+
+
 def make_engine(url: str, *, pool: bool = True, busy_timeout_ms: int = 30_000) -> AsyncEngine:
     """`busy_timeout_ms` (SQLite): how long a write waits for another *process* holding the write lock;
     within one process writers queue on the write gate (db/unit.py) and never wait here."""
@@ -82,10 +93,12 @@ def make_engine(url: str, *, pool: bool = True, busy_timeout_ms: int = 30_000) -
         args, options = parsed.get_dialect()().create_connect_args(parsed)
         options["timeout"] = busy_timeout_ms / 1000
         kwargs["async_creator"] = lambda: sqlite_driver.connect(*args, **options)  # one trip per statement
-    elif not pool:
-        kwargs["poolclass"] = NullPool
     else:
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        kwargs["connect_args"] = {"server_settings": POSTGRES_SETTINGS}
+        if not pool:
+            kwargs["poolclass"] = NullPool
+        else:
+            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
     engine = create_async_engine(full, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
