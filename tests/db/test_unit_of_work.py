@@ -108,16 +108,19 @@ async def test_ranges_from_the_open_handle(tmp_path):
     assert r.status_code == 200
 
 
-async def test_postgresql_sessions_plan_for_many_small_queries(database_url):
-    """No parallel workers and an in-memory page cost on our PostgreSQL connections (db/engine.py)."""
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only: SQLite has no such planner settings")
+async def test_sessions_are_set_up_for_a_web_apps_many_small_queries(database_url):
+    """Our connections' settings (db/engine.py): on PostgreSQL no parallel workers and an in-memory page cost;
+    on SQLite write-ahead logging and foreign keys."""
     from sqlalchemy import text
 
     from librarium.db.engine import make_engine
 
     engine = make_engine(database_url)
     async with engine.connect() as conn:
-        assert (await conn.execute(text("SHOW max_parallel_workers_per_gather"))).scalar_one() == "0"
-        assert (await conn.execute(text("SHOW random_page_cost"))).scalar_one() == "1.1"
+        if database_url.startswith("postgresql"):
+            assert (await conn.execute(text("SHOW max_parallel_workers_per_gather"))).scalar_one() == "0"
+            assert (await conn.execute(text("SHOW random_page_cost"))).scalar_one() == "1.1"
+        else:
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar_one() == "wal"
+            assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar_one() == 1
     await engine.dispose()
