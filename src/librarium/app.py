@@ -156,13 +156,10 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
 def from_environment() -> FastAPI:
     """The app of one process of `librarium serve --processes N` (uvicorn builds it in each process): the
     settings from the environment; the parent process migrated the database and greeted already."""
-    from librarium.logs import RedactSecrets
+    from librarium.logs import RedactSecrets, configure
 
     settings = Settings()
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure(settings.log_level)
     logging.getLogger("uvicorn.access").addFilter(RedactSecrets())
     return create_app(settings, migrate_on_start=False)
 

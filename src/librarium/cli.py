@@ -13,6 +13,7 @@ import typer
 
 from librarium import __version__
 from librarium.config import Settings
+from librarium.logs import configure
 
 log = logging.getLogger("librarium")
 app = typer.Typer(
@@ -40,10 +41,7 @@ def main_options(
 
 def _settings() -> Settings:
     settings = Settings()
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure(settings.log_level)
     return settings
 
 
@@ -78,14 +76,19 @@ def serve(
         _serve_processes(settings)
         return
     application = create_app(settings)
-    level = settings.log_level.lower() if settings.log_level.lower() != "warn" else "warning"
-    configs = [uvicorn.Config(application, host=settings.host, port=settings.port, log_level=level, proxy_headers=True)]
+    configs = [
+        uvicorn.Config(
+            application, host=settings.host, port=settings.port, log_level=settings.server_log_level, proxy_headers=True
+        )
+    ]
     calibre_app = getattr(application.state, "calibre_app", None)
     if settings.calibre_listen and calibre_app is not None:
         # A second listener serving the Calibre API at its root: a drop-in replacement for calibre-rest.
         calibre_host, calibre_port = settings.calibre_listen_address
         configs.append(
-            uvicorn.Config(calibre_app, host=calibre_host, port=calibre_port, log_level=level, lifespan="off")
+            uvicorn.Config(
+                calibre_app, host=calibre_host, port=calibre_port, log_level=settings.server_log_level, lifespan="off"
+            )
         )
 
     from librarium.logs import RedactSecrets
@@ -121,10 +124,9 @@ def _serve_processes(settings: Settings) -> None:
     asyncio.run(greet())
     log.info("serving with %d processes", settings.processes)
     os.environ |= {"LIBRARIUM_HOST": settings.host, "LIBRARIUM_PORT": str(settings.port)}
-    level = settings.log_level.lower() if settings.log_level.lower() != "warn" else "warning"
     uvicorn.run(
         "librarium.app:from_environment", factory=True, host=settings.host, port=settings.port,
-        workers=settings.processes, log_level=level, proxy_headers=True,
+        workers=settings.processes, log_level=settings.server_log_level, proxy_headers=True,
     )  # fmt: skip
 
 

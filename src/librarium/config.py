@@ -210,6 +210,12 @@ class Settings(BaseSettings):
             raise ValueError(f"LIBRARIUM_CALIBRE_LISTEN must be host:port, not {self.calibre_listen!r}")
         return host.strip("[]"), int(port)
 
+    @property
+    def server_log_level(self) -> str:
+        """LIBRARIUM_LOG_LEVEL as uvicorn names it ("warn" is "warning" there)."""
+        level = self.log_level.lower()
+        return "warning" if level == "warn" else level
+
     def resolve_jwt_secret(self) -> str:
         """The signing key. Never empty.
 

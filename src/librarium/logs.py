@@ -1,4 +1,5 @@
-"""Log hygiene: an app password in a catalogue path (`/opds/t/<app password>/…`) is never written to a log."""
+"""Log output: where it goes and at what level, and its hygiene — an app password in a catalogue path
+(`/opds/t/<app password>/…`) is never written to a log."""
 
 from __future__ import annotations
 
@@ -19,3 +20,11 @@ class RedactSecrets(logging.Filter):
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         return True
+
+
+def configure(level: str) -> None:
+    """The process's log output (the CLI's commands, and each process of `serve --processes N`)."""
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )

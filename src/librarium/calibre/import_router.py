@@ -34,4 +34,4 @@ async def import_calibre_library(
     async with unit.outside(session):  # reading a big metadata.db takes a while: no transaction meanwhile
         rows, chosen = await anyio.to_thread.run_sync(importer.read, folder)
     job = await service.create(session, library_id, user_id, rows, chosen)
-    return answer(request, service.head(job), job.id, 201)
+    return answer(request, service.head(job), job.id, created=True)

@@ -45,14 +45,14 @@ async def start_import(
         job = await service.create(session, library_id, user_id, rows, chosen)
     finally:
         received.path.unlink(missing_ok=True)
-    return answer(request, service.head(job), job.id, 201)
+    return answer(request, service.head(job), job.id, created=True)
 
 
-def answer(request: Request, head: dict[str, Any], job_id: uuid.UUID, status_code: int = 200) -> Response:
-    """A job with its rows, written as they are read (after the request's own unit has ended); an upload's
-    answer shows them as created, even if the worker has begun on them."""
-    rows = service.items_of(request.app.state.db, job_id, as_created=status_code == 201)
-    return streamed_ok(head, "items", rows, status_code)
+def answer(request: Request, head: dict[str, Any], job_id: uuid.UUID, *, created: bool = False) -> Response:
+    """A job with its rows, written as they are read (after the request's own unit has ended); the answer to
+    the upload that `created` it (201) shows them as created, even if the worker has begun on them."""
+    rows = service.items_of(request.app.state.db, job_id, as_created=created)
+    return streamed_ok(head, "items", rows, 201 if created else 200)
 
 
 @router.get(LIB)

@@ -36,25 +36,28 @@ def ok(data: T) -> Envelope[T]:
     return Envelope(data=data)
 
 
+def _json(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_UTC_Z, default=str)  # str: asyncpg's UUID type
+
+
 def fast_ok(data: Any, status_code: int = 200) -> Response:
     """`{"data": ...}` serialised directly with orjson, skipping response-model validation: for the hot
     read paths whose payload is built from plain dicts by the service (the model still documents it)."""
-    body = orjson.dumps({"data": data}, option=orjson.OPT_UTC_Z, default=str)  # str: asyncpg's UUID type
-    return Response(body, status_code, media_type="application/json")
+    return Response(_json({"data": data}), status_code, media_type="application/json")
 
 
 def streamed_ok(data: dict[str, Any], field: str, parts: AsyncIterator[list[Any]], status_code: int = 200) -> Response:
     """`{"data": {...data, field: [...]}}`, the list written part by part as `parts` yields them: an answer too
     long to hold in memory at once (the rows of a 100,000-row import). `data` is written first, as fast_ok does."""
     assert data and field not in data
-    head = orjson.dumps({"data": data}, option=orjson.OPT_UTC_Z, default=str)[:-2]  # without the closing "}}"
+    head = _json({"data": data})[:-2]  # without the closing "}}"
 
     async def body() -> AsyncIterator[bytes]:
         yield head + b',"' + field.encode() + b'":['
         comma = b""
         async for part in parts:
             if part:
-                yield comma + orjson.dumps(part, option=orjson.OPT_UTC_Z, default=str)[1:-1]
+                yield comma + _json(part)[1:-1]
                 comma = b","
         yield b"]}}"
 
