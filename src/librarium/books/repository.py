@@ -37,6 +37,7 @@ from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, ColumnClause
 
 from librarium.books.filters import search_document
+from librarium.db import bulk
 from librarium.db.base import ReadUuid, UTCDateTime, new_id, table_of
 from librarium.kit import search
 from librarium.kit.repository import LibraryScoped
@@ -444,7 +445,7 @@ async def set_links(
 
 async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(insert(table_of(Book)), rows)  # Core: one executemany, no ORM bookkeeping
+        await bulk.insert_rows(session, table_of(Book), rows)
 
 
 async def add_links_many(session: AsyncSession, books: list[tuple[uuid.UUID, Any]]) -> None:
@@ -457,7 +458,7 @@ async def add_links_many(session: AsyncSession, books: list[tuple[uuid.UUID, Any
     genres = [{"book_id": b, "genre_id": g} for b, links in books for g in dict.fromkeys(links.genre_ids)]
     for model, rows in ((BookContributor, people), (BookTag, tags), (BookGenre, genres)):
         if rows:
-            await session.execute(insert(table_of(model)), rows)
+            await bulk.insert_rows(session, table_of(model), rows)
 
 
 async def contributor_names(session: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.db import bulk
 from librarium.db.base import table_of
 from librarium.kit.repository import LibraryScoped
 from librarium.models import Book, BookContributor, BookEdition, Contributor, UserBookInteraction
@@ -75,9 +76,9 @@ async def set_copy_counts(session: AsyncSession, counts: list[dict[str, Any]]) -
 
 async def insert_interactions(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(insert(table_of(UserBookInteraction)), rows)
+        await bulk.insert_rows(session, table_of(UserBookInteraction), rows)
 
 
 async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(insert(table_of(BookEdition)), rows)
+        await bulk.insert_rows(session, table_of(BookEdition), rows)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import Select, delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from librarium.db.base import table_of
+from librarium.db import bulk
+from librarium.db.base import table_of, utcnow
 from librarium.models import ImportItem, ImportJob, Library
 
 FINISHED = ("done", "failed", "cancelled")
@@ -17,7 +18,7 @@ ACTIVE = ("pending", "processing")
 
 async def add_items(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), 1000):
-        await session.execute(insert(table_of(ImportItem)), rows[start : start + 1000])
+        await bulk.insert_rows(session, table_of(ImportItem), rows[start : start + 1000])
 
 
 async def in_library(session: AsyncSession, library_id: uuid.UUID, job_id: uuid.UUID) -> ImportJob | None:
@@ -68,30 +69,29 @@ class Pending(NamedTuple):
     raw_data: dict[str, Any]
 
 
-async def pending(session: AsyncSession, job_id: uuid.UUID, limit: int) -> list[Pending]:
-    """The next `limit` pending rows of a job, in row order."""
+def _pending(job_id: uuid.UUID, *columns: Any) -> Select[Any]:
     t = table_of(ImportItem).c
-    stmt = (
-        select(t.id, t.row_number, t.raw_data)
-        .where(t.import_job_id == job_id, t.status == "pending")
-        .order_by(t.row_number)
-        .limit(limit)
-    )
+    return select(*columns).where(t.import_job_id == job_id, t.status == "pending").order_by(t.row_number)
+
+
+async def pending(session: AsyncSession, job_id: uuid.UUID, limit: int, after: int = 0) -> list[Pending]:
+    """The next `limit` pending rows of a job after row number `after`, in row order."""
+    t = table_of(ImportItem).c
+    stmt = _pending(job_id, t.id, t.row_number, t.raw_data).where(t.row_number > after).limit(limit)
     return [Pending(*row) for row in (await session.execute(stmt)).all()]
+
+
+async def pending_ids(session: AsyncSession, job_id: uuid.UUID, limit: int) -> list[uuid.UUID]:
+    """The ids of the next `limit` pending rows of a job, in row order (without their data)."""
+    t = table_of(ImportItem).c
+    return list((await session.scalars(_pending(job_id, t.id).limit(limit))).all())
 
 
 async def finish(session: AsyncSession, outcomes: list[tuple[uuid.UUID, str, str, uuid.UUID | None]]) -> None:
     """Each row's (id, status, message, book id), in one statement run for all of them."""
-    if not outcomes:
-        return
-    t = table_of(ImportItem).c
-    stmt = (
-        update(table_of(ImportItem))
-        .where(t.id == bindparam("row_id"))
-        .values(status=bindparam("new_status"), message=bindparam("new_message"), book_id=bindparam("new_book"))
-    )
-    keys = ("row_id", "new_status", "new_message", "new_book")
-    await session.execute(stmt, [dict(zip(keys, outcome, strict=True)) for outcome in outcomes])
+    keys, now = ("id", "status", "message", "book_id"), utcnow()
+    rows = [dict(zip(keys, one, strict=True)) | {"updated_at": now} for one in outcomes]
+    await bulk.update_rows(session, table_of(ImportItem), "id", rows)
 
 
 # the tables an import grows (the statements of its next steps are planned on their statistics)

@@ -21,6 +21,7 @@ from librarium.errors import AppError
 from librarium.genres import service as genres
 from librarium.imports import attach, extras, rows
 from librarium.imports import repository as repo
+from librarium.imports.ahead import Ahead
 from librarium.imports.service import KIND
 from librarium.jobs.context import JobContext
 from librarium.jobs.registry import job_kind
@@ -49,7 +50,7 @@ class Lookups:
         """Forget what was created in a rolled-back savepoint."""
         self.tags, self.names = None, extras.Names()
 
-    async def tag_ids(self, session: AsyncSession, job: ImportJob, names: list[str]) -> list[str]:
+    async def tag_ids(self, session: AsyncSession, job: ImportJob, names: list[str]) -> list[uuid.UUID]:
         """Tag ids by name (case-insensitive), created when new; the library's tags read once per step."""
         if not names:
             return []
@@ -58,7 +59,7 @@ class Lookups:
         for name in names:
             if name.lower() not in self.tags:
                 self.tags[name.lower()] = (await tags.create(session, job.library_id, job.created_by, name, "")).id
-        return [str(self.tags[name.lower()]) for name in names]
+        return [self.tags[name.lower()] for name in names]
 
     def _names(self, m: MediaTypeRead) -> tuple[str, str]:
         return m.name.lower(), m.display_name.lower()
@@ -81,9 +82,10 @@ class Lookups:
 
 
 Outcome = tuple[str, str, Any]  # (status, message, book id)
+Parsed = tuple[rows.Row | None, Outcome | None]
 
 
-def unusable(raw: dict[str, Any]) -> tuple[rows.Row | None, Outcome | None]:
+def unusable(raw: dict[str, Any]) -> Parsed:
     """(the parsed row, None), or (None, why it is skipped): not a book, or no title (also `librarium import
     csv --dry-run`)."""
     kind = str(raw.get("item_type", "")).strip().lower()
@@ -99,21 +101,18 @@ def _imported(row: rows.Row) -> str:
     return " ".join([f'imported "{row.title}"', *(f"({note})" for note in row.notes)])
 
 
-async def _body(
+async def _book(
     session: AsyncSession, job: ImportJob, row: rows.Row, people: list[uuid.UUID], ref: Lookups
-) -> BookWrite:
-    return BookWrite(
+) -> books.NewBook:
+    return books.NewBook(
         title=row.title,
         subtitle=row.subtitle,
-        media_type_id=str(ref.media_type(row.media_type, row.tags)),
         description=row.description,
-        contributors=[
-            ContributorLink(contributor_id=str(pid), role=role, display_order=n)
-            for n, (pid, (_, role)) in enumerate(zip(people, row.people, strict=True))
-        ],
+        media_type_id=ref.media_type(row.media_type, row.tags),
+        contributors=[(pid, role, n) for n, (pid, (_, role)) in enumerate(zip(people, row.people, strict=True))],
         tag_ids=await ref.tag_ids(session, job, row.tags),
-        genre_ids=match_genres(row.tags + row.shelves, ref.genres),
-        edition=EditionWrite(
+        genre_ids=[uuid.UUID(g) for g in match_genres(row.tags + row.shelves, ref.genres)],
+        edition=EditionWrite.model_construct(
             format=str(job.options.get("default_format", "paperback")),
             language=row.language,
             publisher=row.publisher,
@@ -124,7 +123,23 @@ async def _body(
             page_count=row.page_count,
             is_primary=True,
             acquired_at=row.acquired_date,
-        ),  # fmt: skip
+        ),  # values rows.parse has already checked and cleaned
+    )
+
+
+def _body(book: books.NewBook) -> BookWrite:
+    """The same book as a request body (the one-row path goes through `books.create`)."""
+    return BookWrite(
+        title=book.title,
+        subtitle=book.subtitle,
+        media_type_id=str(book.media_type_id),
+        description=book.description,
+        contributors=[
+            ContributorLink(contributor_id=str(pid), role=role, display_order=n) for pid, role, n in book.contributors
+        ],
+        tag_ids=[str(t) for t in book.tag_ids],
+        genre_ids=[str(g) for g in book.genre_ids],
+        edition=book.edition,
     )
 
 
@@ -176,8 +191,8 @@ async def import_row(session: AsyncSession, job: ImportJob, item: repo.Pending, 
         await extras.apply(session, job, existing, row, ref.names)
         return "done", _duplicate(row, "copy count incremented"), existing
     people = await books.people_named(session, [name for name, _ in row.people], row.sort_names)
-    body = await _body(session, job, row, people, ref)
-    created = await books.create(session, job.library_id, job.created_by, body, shaped=False)
+    book = await _book(session, job, row, people, ref)
+    created = await books.create(session, job.library_id, job.created_by, _body(book), shaped=False)
     await extras.apply(session, job, uuid.UUID(str(created["id"])), row, ref.names)
     if existing is None and attach.wanted(item.raw_data):
         row.notes += await attach.attach(session, ref.settings, job, created["id"], row, item.raw_data)
@@ -187,15 +202,14 @@ async def import_row(session: AsyncSession, job: ImportJob, item: repo.Pending, 
 
 
 async def import_rows(
-    session: AsyncSession, job: ImportJob, chunk: list[repo.Pending], ref: Lookups
+    session: AsyncSession, job: ImportJob, chunk: list[repo.Pending], ref: Lookups, parsed: list[Parsed] | None = None
 ) -> dict[uuid.UUID, Outcome]:
     """A step's rows in bulk: unusable rows and duplicates sorted out first, then every new book — with its
     people, tags, edition, reading record, shelves and series — in a few statements. Should the bulk insert
     fail, each row is imported on its own instead, so one bad row fails alone."""
     outcomes: dict[uuid.UUID, Outcome] = {}
     usable: list[tuple[repo.Pending, rows.Row]] = []
-    for item in chunk:
-        row, outcome = unusable(item.raw_data)
+    for item, (row, outcome) in zip(chunk, parsed or map(unusable, (item.raw_data for item in chunk)), strict=True):
         if row is None:
             outcomes[item.id] = outcome  # type: ignore[assignment]
         else:
@@ -235,8 +249,8 @@ async def _bulk(
     names = [name for _, row in new for name, _ in row.people]
     sort_names = {lower: sort for _, row in new for lower, sort in row.sort_names.items()}
     people = dict(zip(names, await books.people_named(session, names, sort_names), strict=True))
-    bodies = [await _body(session, job, row, [people[n] for n, _ in row.people], ref) for _, row in new]
-    ids = await books.create_many(session, job.library_id, job.created_by, bodies)
+    new_books = [await _book(session, job, row, [people[n] for n, _ in row.people], ref) for _, row in new]
+    ids = await books.create_many(session, job.library_id, job.created_by, new_books)
     made = [(book_id, row) for book_id, (_, row) in zip(ids, new, strict=True)]
     await extras.apply_many(session, job, made, ref.names)
     for book_id, (item, row) in zip(ids, new, strict=True):
@@ -259,28 +273,38 @@ async def _one(session: AsyncSession, job: ImportJob, item: repo.Pending, ref: L
 @job_kind(KIND, time_limit=timedelta(hours=12), max_attempts=5, backoff=timedelta(seconds=30))
 async def run_import(ctx: JobContext) -> None:
     job_id = uuid.UUID(ctx.args["import_job_id"])
-    while True:
-        async with ctx.step() as session:
-            job = await session.get(ImportJob, job_id)
-            if job is None or job.status == "cancelled":
-                return
-            job.status = "processing"
-            chunk = await repo.pending(session, job_id, STEP_ROWS)
-            if not chunk:
-                await _follow_up(session, job)
-                job.status = "done"
-                return
-            known_genres = {g.id: g.name for g in await genres.list_all(session)}
-            ref = Lookups(ctx.settings, await media_types.list_all(session, counted=False), known_genres)
-            outcomes = await import_rows(session, job, chunk, ref)
-            await repo.finish(session, [(item.id, *outcomes[item.id]) for item in chunk])
-            for status, _, _ in outcomes.values():
-                job.processed_rows += status == "done"
-                job.failed_rows += status == "failed"
-                job.skipped_rows += status == "skipped"
-            done = job.processed_rows + job.failed_rows + job.skipped_rows
-            await repo.refresh_statistics(session)
-            ctx.progress(done, job.total_rows)
+    ahead: Ahead[Parsed] = Ahead(unusable)
+    upcoming: list[repo.Pending] = []
+    try:
+        while True:
+            async with ctx.step() as session:
+                job = await session.get(ImportJob, job_id)
+                if job is None or job.status == "cancelled":
+                    return
+                job.status = "processing"
+                ids = await repo.pending_ids(session, job_id, STEP_ROWS)
+                parsed = await ahead.take(ids)
+                chunk = upcoming if parsed is not None else await repo.pending(session, job_id, STEP_ROWS)
+                if not chunk:
+                    await _follow_up(session, job)
+                    job.status = "done"
+                    return
+                if session.get_bind().dialect.name != "sqlite":  # see Ahead
+                    upcoming = await repo.pending(session, job_id, STEP_ROWS, after=chunk[-1].row_number)
+                    ahead.start([(item.id, item.raw_data) for item in upcoming])
+                known_genres = {g.id: g.name for g in await genres.list_all(session)}
+                ref = Lookups(ctx.settings, await media_types.list_all(session, counted=False), known_genres)
+                outcomes = await import_rows(session, job, chunk, ref, parsed)
+                await repo.finish(session, [(item.id, *outcomes[item.id]) for item in chunk])
+                for status, _, _ in outcomes.values():
+                    job.processed_rows += status == "done"
+                    job.failed_rows += status == "failed"
+                    job.skipped_rows += status == "skipped"
+                done = job.processed_rows + job.failed_rows + job.skipped_rows
+                await repo.refresh_statistics(session)
+                ctx.progress(done, job.total_rows)
+    finally:
+        ahead.close()
 
 
 # the import's field names that differ from the enrichment's

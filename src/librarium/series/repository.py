@@ -7,9 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.db import bulk
 from librarium.db.base import table_of, utcnow
 from librarium.kit.repository import LibraryScoped
 from librarium.models import Book, BookSeries, MediaType, Series, SeriesVolume
@@ -156,4 +157,4 @@ async def linked(session: AsyncSession) -> list[tuple[uuid.UUID, uuid.UUID]]:
 
 async def insert_links(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(insert(table_of(BookSeries)), rows)
+        await bulk.insert_rows(session, table_of(BookSeries), rows)

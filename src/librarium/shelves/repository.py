@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from librarium.db import bulk
 from librarium.db.base import table_of
 from librarium.kit.repository import LibraryScoped
 from librarium.models import BookShelf, Shelf
@@ -58,4 +59,4 @@ async def holding(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UU
 
 async def insert_links(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(insert(table_of(BookShelf)), rows)
+        await bulk.insert_rows(session, table_of(BookShelf), rows)
