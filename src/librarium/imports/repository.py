@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, delete, select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.db import bulk
@@ -69,22 +69,16 @@ class Pending(NamedTuple):
     raw_data: dict[str, Any]
 
 
-def _pending(job_id: uuid.UUID, *columns: Any) -> Select[Any]:
+async def pending(session: AsyncSession, job_id: uuid.UUID, limit: int) -> list[Pending]:
+    """The next `limit` pending rows of a job, in row order."""
     t = table_of(ImportItem).c
-    return select(*columns).where(t.import_job_id == job_id, t.status == "pending").order_by(t.row_number)
-
-
-async def pending(session: AsyncSession, job_id: uuid.UUID, limit: int, after: int = 0) -> list[Pending]:
-    """The next `limit` pending rows of a job after row number `after`, in row order."""
-    t = table_of(ImportItem).c
-    stmt = _pending(job_id, t.id, t.row_number, t.raw_data).where(t.row_number > after).limit(limit)
+    stmt = (
+        select(t.id, t.row_number, t.raw_data)
+        .where(t.import_job_id == job_id, t.status == "pending")
+        .order_by(t.row_number)
+        .limit(limit)
+    )
     return [Pending(*row) for row in (await session.execute(stmt)).all()]
-
-
-async def pending_ids(session: AsyncSession, job_id: uuid.UUID, limit: int) -> list[uuid.UUID]:
-    """The ids of the next `limit` pending rows of a job, in row order (without their data)."""
-    t = table_of(ImportItem).c
-    return list((await session.scalars(_pending(job_id, t.id).limit(limit))).all())
 
 
 async def finish(session: AsyncSession, outcomes: list[tuple[uuid.UUID, str, str, uuid.UUID | None]]) -> None:

@@ -21,7 +21,6 @@ from librarium.errors import AppError
 from librarium.genres import service as genres
 from librarium.imports import attach, extras, rows
 from librarium.imports import repository as repo
-from librarium.imports.ahead import Ahead
 from librarium.imports.service import KIND
 from librarium.jobs.context import JobContext
 from librarium.jobs.registry import job_kind
@@ -202,14 +201,15 @@ async def import_row(session: AsyncSession, job: ImportJob, item: repo.Pending, 
 
 
 async def import_rows(
-    session: AsyncSession, job: ImportJob, chunk: list[repo.Pending], ref: Lookups, parsed: list[Parsed] | None = None
+    session: AsyncSession, job: ImportJob, chunk: list[repo.Pending], ref: Lookups
 ) -> dict[uuid.UUID, Outcome]:
     """A step's rows in bulk: unusable rows and duplicates sorted out first, then every new book — with its
     people, tags, edition, reading record, shelves and series — in a few statements. Should the bulk insert
     fail, each row is imported on its own instead, so one bad row fails alone."""
     outcomes: dict[uuid.UUID, Outcome] = {}
     usable: list[tuple[repo.Pending, rows.Row]] = []
-    for item, (row, outcome) in zip(chunk, parsed or map(unusable, (item.raw_data for item in chunk)), strict=True):
+    for item in chunk:
+        row, outcome = unusable(item.raw_data)
         if row is None:
             outcomes[item.id] = outcome  # type: ignore[assignment]
         else:
@@ -273,38 +273,28 @@ async def _one(session: AsyncSession, job: ImportJob, item: repo.Pending, ref: L
 @job_kind(KIND, time_limit=timedelta(hours=12), max_attempts=5, backoff=timedelta(seconds=30))
 async def run_import(ctx: JobContext) -> None:
     job_id = uuid.UUID(ctx.args["import_job_id"])
-    ahead: Ahead[Parsed] = Ahead(unusable)
-    upcoming: list[repo.Pending] = []
-    try:
-        while True:
-            async with ctx.step() as session:
-                job = await session.get(ImportJob, job_id)
-                if job is None or job.status == "cancelled":
-                    return
-                job.status = "processing"
-                ids = await repo.pending_ids(session, job_id, STEP_ROWS)
-                parsed = await ahead.take(ids)
-                chunk = upcoming if parsed is not None else await repo.pending(session, job_id, STEP_ROWS)
-                if not chunk:
-                    await _follow_up(session, job)
-                    job.status = "done"
-                    return
-                if session.get_bind().dialect.name != "sqlite":  # see Ahead
-                    upcoming = await repo.pending(session, job_id, STEP_ROWS, after=chunk[-1].row_number)
-                    ahead.start([(item.id, item.raw_data) for item in upcoming])
-                known_genres = {g.id: g.name for g in await genres.list_all(session)}
-                ref = Lookups(ctx.settings, await media_types.list_all(session, counted=False), known_genres)
-                outcomes = await import_rows(session, job, chunk, ref, parsed)
-                await repo.finish(session, [(item.id, *outcomes[item.id]) for item in chunk])
-                for status, _, _ in outcomes.values():
-                    job.processed_rows += status == "done"
-                    job.failed_rows += status == "failed"
-                    job.skipped_rows += status == "skipped"
-                done = job.processed_rows + job.failed_rows + job.skipped_rows
-                await repo.refresh_statistics(session)
-                ctx.progress(done, job.total_rows)
-    finally:
-        ahead.close()
+    while True:
+        async with ctx.step() as session:
+            job = await session.get(ImportJob, job_id)
+            if job is None or job.status == "cancelled":
+                return
+            job.status = "processing"
+            chunk = await repo.pending(session, job_id, STEP_ROWS)
+            if not chunk:
+                await _follow_up(session, job)
+                job.status = "done"
+                return
+            known_genres = {g.id: g.name for g in await genres.list_all(session)}
+            ref = Lookups(ctx.settings, await media_types.list_all(session, counted=False), known_genres)
+            outcomes = await import_rows(session, job, chunk, ref)
+            await repo.finish(session, [(item.id, *outcomes[item.id]) for item in chunk])
+            for status, _, _ in outcomes.values():
+                job.processed_rows += status == "done"
+                job.failed_rows += status == "failed"
+                job.skipped_rows += status == "skipped"
+            done = job.processed_rows + job.failed_rows + job.skipped_rows
+            await repo.refresh_statistics(session)
+            ctx.progress(done, job.total_rows)
 
 
 # the import's field names that differ from the enrichment's
