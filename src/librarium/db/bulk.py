@@ -11,6 +11,7 @@ without the statement layer's per-row work (importers).
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,19 +44,31 @@ class _Statement:
         self.position = [columns.index(name) for name in order]
         types: list[TypeEngine[Any]] = [table.c[name].type.dialect_impl(dialect) for name in order]
         self.converters: list[Convert] = [kind.bind_processor(dialect) for kind in types]
+        # a column whose values repeat (a library, a user, a timestamp) converts each distinct value once
+        self.repeats = [
+            not (table.c[name].primary_key or table.c[name].unique or isinstance(kind, JSON))
+            for name, kind in zip(order, types, strict=True)
+        ]
         self.sql = compiled.string
         self.arrays = dialect.name == "postgresql" and not any(isinstance(k, JSON | ARRAY) for k in types)
         self.positional = dialect.positional
         if self.arrays:
             self.sql = _with_arrays(table, order, types, dialect, key)
 
-    def params(self, values: list[tuple[Any, ...]]) -> Any:
-        """The driver's parameters for these rows (tuples in the given column order)."""
-        pairs = list(zip(self.position, self.converters, strict=True))
-        # a converter is given None too (a JSON column writes it as JSON's null, as through the statement layer)
-        rows = [tuple(row[i] if convert is None else convert(row[i]) for i, convert in pairs) for row in values]
+    def params(self, columns: Sequence[Sequence[Any]]) -> Any:
+        """The driver's parameters for these rows, given as a list of values per column (in the given order)."""
+        converted: list[Sequence[Any]] = []
+        for i, convert, repeats in zip(self.position, self.converters, self.repeats, strict=True):
+            values = columns[i]
+            if convert is not None and repeats:
+                once = {value: convert(value) for value in set(values)}
+                values = [once[value] for value in values]
+            elif convert is not None:  # given None too (a JSON column writes it as JSON's null, as SQLAlchemy does)
+                values = [convert(value) for value in values]
+            converted.append(values)
         if self.arrays:
-            return tuple(list(column) for column in zip(*rows, strict=True))  # one statement, a list per column
+            return tuple(list(values) for values in converted)  # one statement, a list per column
+        rows = list(zip(*converted, strict=True))
         if not self.positional:
             return [dict(zip(self.names, row, strict=True)) for row in rows]
         return rows
@@ -83,18 +96,26 @@ def _statement(table: Table, columns: tuple[str, ...], dialect: Dialect, key: st
     return _Statement(table, columns, dialect, key)
 
 
-def _filled(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
-    """The columns named by the first row plus those with a Python default (an id, a timestamp) that it leaves
-    out, and each row's values in that order. Every row must name the same columns as the first."""
+def _filled(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[tuple[str, ...], list[Sequence[Any]]]:
+    """The columns named by the first row plus those with a Python default that it leaves out, and the values
+    of each column. Every row must name the same columns as the first. A key's default (a new id) is computed
+    for each row, any other (a timestamp) once: the rows go in together."""
     given = tuple(rows[0])
     missing = [c for c in table.columns if c.name not in rows[0] and c.default is not None]
     for column in missing:
         default = column.default
         if not (default.is_scalar or default.is_callable):  # type: ignore[union-attr]
             raise ValueError(f"{table.name}.{column.name}: a default that bulk.insert_rows cannot compute")
-    columns = given + tuple(c.name for c in missing)
-    values = [tuple(row[name] for name in given) + tuple(_default(c) for c in missing) for row in rows]
-    return columns, values
+    pick = operator.itemgetter(*given)
+    values: list[Sequence[Any]] = (
+        list(zip(*map(pick, rows), strict=True)) if len(given) > 1 else [list(map(pick, rows))]
+    )
+    for column in missing:
+        if column.primary_key:
+            values.append([_default(column) for _ in rows])
+        else:
+            values.append([_default(column)] * len(rows))
+    return given + tuple(c.name for c in missing), values
 
 
 def _default(column: Any) -> Any:
@@ -120,4 +141,5 @@ async def update_rows(session: AsyncSession, table: Table, key: str, rows: Seque
     connection = await session.connection()
     columns = tuple(rows[0])
     statement = _statement(table, columns, connection.dialect, key)
-    await connection.exec_driver_sql(statement.sql, statement.params([tuple(row.values()) for row in rows]))
+    values = [list(map(operator.itemgetter(name), rows)) for name in columns]
+    await connection.exec_driver_sql(statement.sql, statement.params(values))
