@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import Text, cast, delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.db import bulk
@@ -50,10 +50,11 @@ async def item_values(
     session: AsyncSession, job_id: uuid.UUID, columns: tuple[str, ...], after: int, limit: int
 ) -> list[dict[str, Any]]:
     """The job's next `limit` rows after row number `after`, in row order, as {column: value} of these columns
-    (plain values: a detail reads them all)."""
+    (plain values: a detail reads them all). `raw_data` comes as its stored JSON text, not decoded: an answer
+    writes it out as it is."""
     t = table_of(ImportItem).c
     stmt = (
-        select(*(t[name] for name in columns))
+        select(*(cast(t[name], Text) if name == "raw_data" else t[name] for name in columns))
         .where(t.import_job_id == job_id, t.row_number > after)
         .order_by(t.row_number)
         .limit(limit)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from librarium.db.base import new_id, utcnow
@@ -116,8 +117,9 @@ async def items_of(db: Database, job_id: uuid.UUID, *, as_created: bool = False)
             part = await repo.item_values(session, job_id, ITEM_FIELDS, after, CHUNK_ROWS)
         if not part:
             return
-        if as_created:
-            for item in part:
+        for item in part:
+            item["raw_data"] = orjson.Fragment(item["raw_data"] or "null")  # written out as stored
+            if as_created:
                 item |= AS_CREATED | {"updated_at": item["created_at"]}
         yield part
         after = part[-1]["row_number"]
