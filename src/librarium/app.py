@@ -76,7 +76,8 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if migrate_on_start:
-            await anyio.to_thread.run_sync(migrate.upgrade, settings.effective_database_url)
+            if not await migrate.is_current(engine):
+                await anyio.to_thread.run_sync(migrate.upgrade, settings.effective_database_url)
             await web.greet(app.state.db, settings)
         worker = Worker(app.state.db, settings) if settings.worker else None
         running = asyncio.create_task(worker.run()) if worker is not None else None
@@ -84,6 +85,7 @@ def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate
         # as long as the process: moved out of the collector's reach, a full collection no longer walks it
         # during a request (one over them took 116 ms on a 2-core VM)
         gc.freeze()
+        gc.enable()  # `librarium serve` turns collection off while it starts
         yield
         if worker is not None and running is not None:
             worker.stop()

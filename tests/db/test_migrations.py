@@ -1,12 +1,15 @@
 """Migrations apply, roll back and apply again on every backend; the models match the schema."""
 
 import asyncio
+import gc
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from librarium.app import create_app
+from librarium.config import Settings
 from librarium.db import migrate
 from librarium.db.engine import make_engine
 from librarium.db.migrate import include_name
@@ -77,3 +80,39 @@ def test_0015_gives_existing_files_their_koreader_name_id(tmp_path):
     migrate.upgrade(url)
     (found,) = db.execute("SELECT koreader_name_digest FROM edition_files").fetchone()
     assert found == hashlib.md5(b"Dune.epub").hexdigest()  # noqa: S324 (KOReader's id)
+
+
+async def _current(url: str) -> bool:
+    engine = make_engine(url, pool=False)
+    try:
+        return await migrate.is_current(engine)
+    finally:
+        await engine.dispose()
+
+
+def test_the_head_read_from_file_names_is_alembics_head():
+    assert migrate.head_revision() == migrate.current_head()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_start_migrates_only_a_database_that_is_not_at_the_head(backend, tmp_path):
+    with fresh_database(backend, tmp_path) as url:
+        assert asyncio.run(_current(url)) is False  # empty: no alembic_version table yet
+        migrate.upgrade(url, "0016")
+        assert asyncio.run(_current(url)) is False
+        migrate.upgrade(url)
+        assert asyncio.run(_current(url)) is True
+
+
+async def test_a_server_start_brings_an_older_database_to_the_head_and_collects_garbage_again(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    await asyncio.to_thread(migrate.upgrade, url, "0016")
+    settings = Settings(data_dir=tmp_path / "data", database_url=url, jwt_secret="t" * 40, worker=False)  # type: ignore[call-arg]
+    app = create_app(settings)
+    gc.disable()  # as `librarium serve` starts
+    try:
+        async with app.router.lifespan_context(app):
+            assert gc.isenabled()
+            assert await _current(url)
+    finally:
+        gc.enable()

@@ -24,18 +24,19 @@ import socket
 import time
 from collections.abc import Awaitable, Callable
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from librarium import __version__
 from librarium.errors import BadRequest, UpstreamError
 
+if TYPE_CHECKING:
+    import httpx  # imported when the first client is made: 0.1 s of every server's start, before any call
+
 log = logging.getLogger("librarium.http")
 
 USER_AGENT = f"Librarium/{__version__} (self-hosted book collection server)"
-TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+TIMEOUT_SECONDS, CONNECT_SECONDS = 15.0, 5.0
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 30.0
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -67,8 +68,11 @@ class HttpClient:
         resolver: Resolver | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ):
+        import httpx
+
+        self._timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_SECONDS)
         self._client = httpx.AsyncClient(
-            transport=transport, timeout=TIMEOUT, follow_redirects=False, headers={"User-Agent": USER_AGENT}
+            transport=transport, timeout=self._timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}
         )
         self.per_host = per_host
         self.retries = retries
@@ -132,6 +136,8 @@ class HttpClient:
         max_bytes: int | None,
         **kwargs: Any,
     ) -> httpx.Response:
+        import httpx
+
         parts = urlsplit(url)
         where = f"{parts.hostname}{parts.path}"  # no query string: API keys travel there
         allowed = self.retries if retries is None else retries
@@ -157,7 +163,9 @@ class HttpClient:
     async def _send(
         self, method: str, url: str, time_limit: float | httpx.Timeout | None, max_bytes: int | None, **kwargs: Any
     ) -> httpx.Response:
-        request = self._client.build_request(method, url, timeout=time_limit or TIMEOUT, **kwargs)
+        import httpx
+
+        request = self._client.build_request(method, url, timeout=time_limit or self._timeout, **kwargs)
         response = await self._client.send(request, stream=True)
         try:
             body = bytearray()

@@ -11,13 +11,14 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any, ClassVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from librarium.errors import AppError
 from librarium.kit.http import HttpClient
 from librarium.providers.schemas import BookResult, ContributorHit, ContributorRecord, SeriesResult, VolumeResult
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("librarium.providers")
 
