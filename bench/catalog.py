@@ -7,13 +7,14 @@ request runs (recorded through the app in this process, bench/request_replay.py)
 (sqlite3 or asyncpg), one HTTP request and one replay in turn each round; the ratio between the two; and how
 many statements the request runs. Usage:
 
-    python bench/catalog.py [--books 100000] [--runs 40] [--database-url postgresql://...]
+    python bench/catalog.py [--books 100000] [--runs 40] [--database-url postgresql://...] [--keep]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import shutil
 import statistics
@@ -261,21 +262,49 @@ async def measure(base: str, url: str, settings: dict[str, Any], info: dict[str,
     await replay.close()
 
 
+CACHE = Path(__file__).with_name(".cache")
+
+
+def cached_library(books: int) -> tuple[str, dict[str, Any], float]:
+    """`--keep` (SQLite): the library of `books` books under bench/.cache, built on first use and kept (a
+    1,000,000-book library takes a quarter of an hour to build and about 10 GB); (url, build info, build seconds —
+    0 when it was there)."""
+    path, info_path = CACHE / f"catalog-{books}.sqlite", CACHE / f"catalog-{books}.json"
+    url = f"sqlite:///{path}"
+    if info_path.exists():
+        migrate.upgrade(url)  # a library kept from an older version of the schema
+        return url, json.loads(info_path.read_text()), 0.0
+    CACHE.mkdir(exist_ok=True)
+    path.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    migrate.upgrade(url)
+    info = asyncio.run(build(url, books))
+    info_path.write_text(json.dumps(info))
+    return url, info, time.perf_counter() - t0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--books", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--keep", action="store_true", help="SQLite: build the library once under bench/.cache")
     args = parser.parse_args()
     print_load()
     workdir = Path(tempfile.mkdtemp(prefix="librarium-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    t0 = time.perf_counter()
-    migrate.upgrade(url)
-    info = asyncio.run(build(url, args.books))
-    build_s = time.perf_counter() - t0
+    if args.keep and not args.database_url:
+        url, info, build_s = cached_library(args.books)
+    else:
+        url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+        t0 = time.perf_counter()
+        migrate.upgrade(url)
+        info = asyncio.run(build(url, args.books))
+        build_s = time.perf_counter() - t0
     engine_name = "sqlite" if url.startswith("sqlite") else "postgresql"
-    print(f"built {args.books:,} books on {engine_name} in {build_s:.1f}s ({args.books / build_s:,.0f} books/s)")
+    if build_s:
+        print(f"built {args.books:,} books on {engine_name} in {build_s:.1f}s ({args.books / build_s:,.0f} books/s)")
+    else:
+        print(f"{args.books:,} books on {engine_name}, kept from an earlier run ({url})")
     settings = {"data_dir": workdir / "data", "database_url": url, "jwt_secret": "bench-" + "x" * 40}
     server, base = start({"LIBRARIUM_DATA_DIR": str(workdir / "data"), "LIBRARIUM_DATABASE_URL": url,
                           "LIBRARIUM_JWT_SECRET": settings["jwt_secret"], "LIBRARIUM_WORKER": "false"})  # fmt: skip
