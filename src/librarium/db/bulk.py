@@ -46,7 +46,7 @@ class _Statement:
         self.converters: list[Convert] = [kind.bind_processor(dialect) for kind in types]
         # a column whose values repeat (a library, a user, a timestamp) converts each distinct value once
         self.repeats = [
-            not (table.c[name].primary_key or table.c[name].unique or isinstance(kind, JSON))
+            not (table.c[name].primary_key or table.c[name].unique or isinstance(kind, JSON | ARRAY))
             for name, kind in zip(order, types, strict=True)
         ]
         self.sql = compiled.string
