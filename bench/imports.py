@@ -4,7 +4,7 @@ prints rows/s from the upload to the end of the job and the server's peak memory
 baseline (SQLite) is the raw driver: the statements of an in-process import of the smallest file replayed
 through the plain sqlite3 module (bench/import_replay.py), measured in the same run.
 
-Usage: python bench/imports.py [--rows 1000,10000] [--database-url postgresql://…]"""
+Usage: python bench/imports.py [--rows 1000,10000,100000] [--database-url postgresql://…]"""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ async def measure(base: str, rows: int, offset: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", default="1000,10000")
+    parser.add_argument("--rows", default="1000,10000,100000")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()

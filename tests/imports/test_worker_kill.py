@@ -1,4 +1,4 @@
-"""The hard way: a real `librarium worker` process SIGKILLed half-way through a 6,000-row import (twelve steps),
+"""The hard way: a real `librarium worker` process SIGKILLed part-way through a 20,000-row import (forty steps),
 and a second one finishing it — exact counters, every row imported once, none lost, on both databases."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from librarium.models import Book, BookEdition, ImportItem, ImportJob
 from tests.enrichment.test_worker_kill import _until, _worker
 from tests.fixtures.factories import isbn13
 
-ROWS = 6_000
+ROWS = 20_000
 
 
 def _csv() -> bytes:
