@@ -55,7 +55,7 @@ async def measure(base: str, rows: int, offset: int) -> tuple[float, float]:
         uploaded = time.perf_counter() - started
         job = r.json()["data"]["id"]
         while True:
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.02)  # the end of the job is seen within 20 ms (a 1,000-row file takes 0.4 s)
             found = next(j for j in (await http.get("/imports")).json()["data"] if j["id"] == job)
             if found["status"] not in ("pending", "processing"):
                 break
