@@ -65,13 +65,6 @@ def serve(
     """Apply pending migrations and serve: the Librarium API under /api/v1, the docs at /api/docs, the landing
     page (or the web client of LIBRARIUM_WEB_DIR) at /, the Calibre API at /calibre when LIBRARIUM_CALIBRE_LIBRARY
     is set, and a background-job worker (LIBRARIUM_WORKER=false turns it off). Prints the URL on start."""
-    # no garbage collection while the app's long-lived objects are made (a tenth of the start); the app's
-    # start-up moves them out of the collector's reach and turns it back on (app.create_app)
-    gc.disable()
-    import uvicorn
-
-    from librarium.app import create_app
-
     settings = _settings()
     chosen = {"host": host or settings.host, "port": port or settings.port}
     settings = settings.model_copy(update=chosen | {"processes": processes or settings.processes})
@@ -79,6 +72,13 @@ def serve(
     if settings.processes > 1:
         _serve_processes(settings)
         return
+    # no garbage collection while the app's long-lived objects are made (a tenth of the start); the app's
+    # start-up moves them out of the collector's reach and turns it back on (app.create_app)
+    gc.disable()
+    import uvicorn
+
+    from librarium.app import create_app
+
     application = create_app(settings)
     configs = [
         uvicorn.Config(

@@ -444,8 +444,7 @@ async def set_links(
 
 
 async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        await bulk.insert_rows(session, table_of(Book), rows)
+    await bulk.insert_rows(session, table_of(Book), rows)
 
 
 async def add_links_many(session: AsyncSession, books: list[tuple[uuid.UUID, Any]]) -> None:
@@ -457,8 +456,7 @@ async def add_links_many(session: AsyncSession, books: list[tuple[uuid.UUID, Any
     tags = [{"book_id": b, "tag_id": t} for b, links in books for t in dict.fromkeys(links.tag_ids)]
     genres = [{"book_id": b, "genre_id": g} for b, links in books for g in dict.fromkeys(links.genre_ids)]
     for model, rows in ((BookContributor, people), (BookTag, tags), (BookGenre, genres)):
-        if rows:
-            await bulk.insert_rows(session, table_of(model), rows)
+        await bulk.insert_rows(session, table_of(model), rows)
 
 
 async def contributor_names(session: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:

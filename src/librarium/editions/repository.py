@@ -75,10 +75,8 @@ async def set_copy_counts(session: AsyncSession, counts: list[dict[str, Any]]) -
 
 
 async def insert_interactions(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        await bulk.insert_rows(session, table_of(UserBookInteraction), rows)
+    await bulk.insert_rows(session, table_of(UserBookInteraction), rows)
 
 
 async def insert_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        await bulk.insert_rows(session, table_of(BookEdition), rows)
+    await bulk.insert_rows(session, table_of(BookEdition), rows)

@@ -156,5 +156,4 @@ async def linked(session: AsyncSession) -> list[tuple[uuid.UUID, uuid.UUID]]:
 
 
 async def insert_links(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        await bulk.insert_rows(session, table_of(BookSeries), rows)
+    await bulk.insert_rows(session, table_of(BookSeries), rows)

@@ -58,5 +58,4 @@ async def holding(session: AsyncSession, library_id: uuid.UUID, book_id: uuid.UU
 
 
 async def insert_links(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        await bulk.insert_rows(session, table_of(BookShelf), rows)
+    await bulk.insert_rows(session, table_of(BookShelf), rows)
