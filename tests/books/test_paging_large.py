@@ -57,3 +57,37 @@ async def test_a_broad_search_pages_in_order_and_counts_only_this_librarys_books
     await api.book(other, admin, "Dragon egg")
     assert await search(base, "dragon") == (300, expected)
     assert await search(f"/libraries/{other['id']}/books", "dragon") == (1, ["Dragon egg"])
+
+
+async def test_filtered_pages_and_totals_equal_the_unfiltered_list_filtered(api):
+    """A word search or a tag reads its matches once for the page and the count on PostgreSQL (books/repository.py
+    _read_once): every sort and direction must page as the whole list does, and a page past the end still counts."""
+    admin = await api.admin()
+    owner = await factories.user(api.app.state.db, "collector")
+    built = await factories.library_with_books(api.app.state.db, owner, 120, title="Book {n}")
+    library = {"id": str(built.library_id)}
+    lit = await api.tag(library, admin, "lit")
+    for n in (3, 14, 15, 92, 118):
+        await api.book(library, admin, f"Lantern {n}", tag_ids=[lit])
+    await api.book(library, admin, "Lantern 0")  # untagged: a match of the search, not of the tag
+    base = f"/libraries/{built.library_id}/books"
+
+    async def titles(params: dict[str, object]) -> tuple[int, list[str]]:
+        data = (await api.get(base, admin, params={**params, "per_page": 200})).json()["data"]
+        return data["total"], [b["title"] for b in data["items"]]
+
+    for sort in ("", "title", "created_at", "updated_at", "publish_date", "media_type"):
+        for direction in ("asc", "desc"):
+            order = {"sort": sort, "sort_dir": direction}
+            _, everything = await titles(order)
+            lanterns = [t for t in everything if t.startswith("Lantern")]
+            assert await titles({**order, "q": "lant"}) == (6, lanterns), order
+            assert await titles({**order, "tag": "lit"}) == (5, [t for t in lanterns if t != "Lantern 0"]), order
+            paged = []
+            for page in (1, 2, 3):
+                r = await api.get(base, admin, params={**order, "q": "lantern", "page": page, "per_page": 2})
+                assert r.status_code == 200 and r.json()["data"]["total"] == 6
+                paged += [b["title"] for b in r.json()["data"]["items"]]
+            assert paged == lanterns
+    r = await api.get(base, admin, params={"q": "lantern", "page": 9, "per_page": 2})
+    assert r.status_code == 200 and r.json()["data"]["items"] == [] and r.json()["data"]["total"] == 6

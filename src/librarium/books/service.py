@@ -132,8 +132,9 @@ async def page_of_ids(
         # each of 21,000 hits' rows to check its library, 21 ms in a 100,000-book library)
         ids, _ = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, False, walk)
         return ids, await repo.fts_count(session, p.q), page, per_page
+    once = hits is not None or (count and await _looks_up_matches(session, p, where, order, per_page))
     try:
-        ids, total = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count, walk)
+        ids, total = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count, walk, once)
     except DBAPIError as exc:
         # PostgreSQL's regex dialect differs from RE2's: a pattern RE2 accepts can still fail there.
         message = str(exc.orig).lower()
@@ -143,6 +144,17 @@ async def page_of_ids(
             raise BadRequest("regular expression took too long") from exc
         raise
     return ids, total, page, per_page
+
+
+async def _looks_up_matches(session: AsyncSession, p: ListParams, where: Any, order: list[Any], limit: int) -> bool:
+    """PostgreSQL: whether a filtered list's page is found by looking up every match (then one reading of them
+    serves the page and the count: repository._read_once). A tag's books always are; for a search, the
+    planner's choice for the page tells (repository.looks_up_matches)."""
+    if repo.dialect(session) != "postgresql" or not (p.q.strip() or p.filter.strip() or p.tag):
+        return False
+    if p.tag and not (p.q.strip() or p.filter.strip()):
+        return True
+    return await repo.looks_up_matches(session, where, order, limit)
 
 
 PLAIN_WORDS = re.compile(r"[^\W_]+(?:\s+[^\W_]+)*")
