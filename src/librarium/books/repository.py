@@ -223,6 +223,14 @@ _BOOK_COUNT = select(Library.book_count).where(Library.id == bindparam("library_
 _ELSEWHERE = select(func.coalesce(func.sum(Library.book_count), 0)).where(Library.id != bindparam("library_id"))
 
 
+_TEXT_VERSION = select(Library.text_version).where(Library.id == bindparam("library_id"))
+
+
+async def text_version(session: AsyncSession, library_id: uuid.UUID) -> int:
+    """The library's text version, kept by the database (migration 0018; books/counts.py)."""
+    return int((await session.execute(_TEXT_VERSION, {"library_id": library_id})).scalar_one_or_none() or 0)
+
+
 async def holds_every_book(session: AsyncSession, library_id: uuid.UUID) -> bool:
     """Whether the library holds every book of the instance (no other library has any): from the kept counts."""
     return int((await session.execute(_ELSEWHERE, {"library_id": library_id})).scalar_one()) == 0

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from librarium.db.base import Base, CreatedMixin, IdMixin, JSONType, TimestampMixin, utcnow
@@ -21,8 +21,10 @@ class Library(IdMixin, TimestampMixin, Base):
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     is_public: Mapped[bool] = mapped_column(default=False)
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    # kept by the database (migration 0017): never written by the app
+    # kept by the database (migration 0017): never written by the app, as text_version below
     book_count: Mapped[int] = mapped_column(server_default=text("0"))
+    # kept by the database (migration 0018): grows with every change to the text searches of the library
+    text_version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
 class LibraryMembership(IdMixin, Base):

@@ -1,0 +1,88 @@
+"""A word search's total is kept under the library's text version (books/counts.py, migration 0018): asked again
+or paged through, it is not counted again — and it is exact after every change that can move it, whatever path
+the change takes (the API, a bulk insert, a contributor's new name, a book moved to another library), on both
+databases."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import insert, select, update
+
+from librarium.books import counts
+from librarium.db.base import utcnow
+from librarium.models import Book, Library
+
+
+async def version(api, library_id: str) -> int:
+    async with api.app.state.db.unit_of_work(write=False) as session:
+        return int(await session.scalar(select(Library.text_version).where(Library.id == uuid.UUID(library_id))))
+
+
+async def test_a_kept_total_is_exact_after_every_change_of_the_librarys_text(api):
+    owner = await api.user()
+    library, other = await api.library(owner, "Mine"), await api.library(owner, "Other")
+    base = f"/libraries/{library['id']}/books"
+    made = [await api.book(library, owner, f"Dragon {n}") for n in range(3)]
+    await api.book(library, owner, "Unicorn")
+
+    async def total(q: str = "dragon") -> int:
+        r = await api.get(base, owner, params={"q": q, "per_page": 2})
+        assert r.status_code == 200
+        return int(r.json()["data"]["total"])
+
+    assert await total() == 3
+    kept = counts.key(uuid.UUID(library["id"]), await version(api, library["id"]), "dragon")
+    assert counts.get(kept) == 3  # counted once, kept under the version read
+    assert await total("  DRAGON ") == 3 and counts.key(*kept[:2], "  DRAGON ") == kept  # the same words
+    r = await api.get(base, owner, params={"q": "dragon", "page": 2, "per_page": 2})
+    assert [b["title"] for b in r.json()["data"]["items"]] == ["Dragon 2"] and r.json()["data"]["total"] == 3
+
+    before = await version(api, library["id"])
+    await api.book(library, owner, "Dragon 3")  # added through the API
+    assert await version(api, library["id"]) > before
+    assert await total() == 4
+
+    now, media = utcnow(), uuid.UUID(made[0]["media_type_id"])
+    rows = [{"id": uuid.uuid4(), "library_id": uuid.UUID(library["id"]), "title": f"Bulk dragon {n}",
+             "media_type_id": media, "sort_title": f"bulk dragon {n}", "sort_key": f"bulk dragon {n:05d}",
+             "search_text": f"bulk dragon {n}", "created_at": now, "updated_at": now} for n in range(5)]  # fmt: skip
+    async with api.app.state.db.unit_of_work() as session:
+        await session.execute(insert(Book), rows)  # many rows in one statement, as imports write them
+    assert await total() == 9
+
+    r = await api.put(f"{base}/{made[0]['id']}", owner, json={"title": "Griffin", "media_type_id": str(media)})
+    assert r.status_code == 200, r.text
+    assert await total() == 8  # its title no longer has the word
+    assert (await api.delete(f"{base}/{made[1]['id']}", owner)).status_code == 204
+    assert await total() == 7
+
+    async with api.app.state.db.unit_of_work() as session:  # moved to another library
+        await session.execute(update(Book).where(Book.id == rows[0]["id"]).values(library_id=uuid.UUID(other["id"])))
+    assert await total() == 6
+    r = await api.get(f"/libraries/{other['id']}/books", owner, params={"q": "dragon"})
+    assert r.json()["data"]["total"] == 1
+
+    person = await api.contributor(owner, "Wyvern Smith")
+    assert await total("wyvern") == 0
+    link = [{"contributor_id": person, "role": "author"}]
+    r = await api.put(f"{base}/{made[2]['id']}", owner, json={"title": "Dragon 2", "media_type_id": str(media),
+                                                               "contributors": link})  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert await total("wyvern") == 1
+    assert (await api.patch(f"/contributors/{person}", owner, json={"name": "Basilisk Smith"})).status_code == 200
+    assert await total("wyvern") == 0 and await total("basilisk") == 1  # the books of a renamed contributor
+
+
+async def test_the_kept_totals_are_bounded(monkeypatch):
+    monkeypatch.setattr(counts, "KEPT_AT_MOST", 3)
+    monkeypatch.setattr(counts, "_kept", type(counts._kept)())
+    library = uuid.uuid4()
+    keys = [counts.key(library, 1, f"word{n}") for n in range(5)]
+    for n, found in enumerate(keys):
+        counts.put(found, n)
+        counts.get(keys[0])  # the first stays: it is used
+    assert [counts.get(found) for found in keys] == [0, None, None, 3, 4]
+    counts.put(None, 5)
+    counts.put(keys[1], None)
+    assert counts.get(None) is None and counts.get(keys[1]) is None
