@@ -237,6 +237,10 @@ async def measure(base: str, url: str, settings: dict[str, Any], info: dict[str,
     """Each scenario over HTTP and as the same statements on the plain driver, one after the other each round."""
     replay = request_replay.Replay(url)
     await replay.open()
+    if replay.pg is not None:  # whether the books fit in PostgreSQL's own cache changes every search's figure
+        buffers = await replay.pg.fetchval("SHOW shared_buffers")
+        size = await replay.pg.fetchval("SELECT pg_size_pretty(pg_relation_size('books'))")
+        print(f"PostgreSQL shared_buffers {buffers}; the books table {size} (without its TOAST and indexes)")
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         r = await http.post("/api/v1/auth/login", json={"identifier": "bench", "password": info["password"]})
         r.raise_for_status()
@@ -261,7 +265,36 @@ async def measure(base: str, url: str, settings: dict[str, Any], info: dict[str,
             rows = body["total"] if isinstance(body, dict) and "items" in body else len(body)
             print(f"{name:36} {median:10.2f}ms {p95:8.2f}ms {raw_median:6.2f}ms {median / raw_median:6.1f} "
                   f"{len(statements):>4}  {rows}")  # fmt: skip
+        await first_time(http, lib, headers, await author_names(url, runs), runs)
     await replay.close()
+
+
+async def first_time(http: httpx.AsyncClient, lib: str, headers: dict[str, str], authors: list[str], runs: int) -> None:
+    """Searches asked for the first time, a different one each run: nothing the server keeps (a search's total,
+    books/counts.py) can answer them. HTTP only: each would need its own recording for the driver's side."""
+    fresh_words = [w for w in WORDS if w not in ("dragon", "crimson", "lantern")]  # each in a fifth of the titles
+    for name, queries in (("first-time search, a title word", fresh_words[:runs]),
+                          ("first-time search, an author's name", authors)):  # fmt: skip
+        samples, totals = [], []
+        for q in queries:
+            t = time.perf_counter()
+            resp = await http.get(lib + "/books", params={"q": q}, headers=headers)
+            samples.append((time.perf_counter() - t) * 1000)
+            totals.append(resp.raise_for_status().json()["data"]["total"])
+        median, p95 = _stats(samples)
+        print(f"{name:36} {median:10.2f}ms {p95:8.2f}ms {'—':>8} {'—':>6} {'':>4}  "
+              f"{min(totals)}–{max(totals)} ({len(queries)} searches)")  # fmt: skip
+
+
+async def author_names(url: str, n: int) -> list[str]:
+    """`n` contributors' full names, each an author of some books, none the repeated scenario's."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            found = select(Contributor.name).where(Contributor.id.in_(select(BookContributor.contributor_id)))
+            return list((await conn.execute(found.order_by(Contributor.name_lower).limit(n))).scalars())
+    finally:
+        await engine.dispose()
 
 
 CACHE = Path(__file__).with_name(".cache")

@@ -102,6 +102,18 @@ async def admin_session(base: str) -> tuple[Any, str, str]:
 
 
 def print_load() -> None:
-    """The machine's load average and cores, first line of every benchmark's report."""
+    """The machine's load average and cores, first line of every benchmark's report, and how fast one core runs
+    plain Python just now: a shared VM's speed drifts from day to day, and with it every figure."""
     load = os.getloadavg()
-    print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}  (cores: {os.cpu_count()})")
+    print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}  (cores: {os.cpu_count()}); "
+          f"a reference loop of 10 million additions: {reference_loop_ms():.0f} ms")  # fmt: skip
+
+
+def reference_loop_ms() -> float:
+    """The best of three timings of a fixed loop of pure Python (sum(range(10**7)))."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(range(10**7))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
