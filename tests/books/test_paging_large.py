@@ -60,8 +60,9 @@ async def test_a_broad_search_pages_in_order_and_counts_only_this_librarys_books
 
 
 async def test_filtered_pages_and_totals_equal_the_unfiltered_list_filtered(api):
-    """A word search or a tag reads its matches once for the page and the count on PostgreSQL (books/repository.py
-    _read_once): every sort and direction must page as the whole list does, and a page past the end still counts."""
+    """A tag (both databases) or a word search (PostgreSQL, when the planner sorts every match; SQLite, when its
+    probe found them all) reads its matches once for the page and the count (books/repository.py _read_once):
+    every sort and direction must page as the whole list does, and a page past the end still counts."""
     admin = await api.admin()
     owner = await factories.user(api.app.state.db, "collector")
     built = await factories.library_with_books(api.app.state.db, owner, 120, title="Book {n}")

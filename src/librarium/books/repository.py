@@ -153,8 +153,8 @@ def _read_once(where: ColumnElement[bool], order: list[Any], offset: int, limit:
     On PostgreSQL, counting and paging in two statements look every match up twice, and a word search's GIN
     lookup (for word prefixes, the merge of every word they start) is most of its time: 13 ms each for one
     author's full name in a 100,000-book library. The matches are MATERIALIZED: inline, the planner would walk
-    the sorted index for the page and test every book of the library for the count. On SQLite, for a narrow
-    search whose hits are known (service._plan), it saves a statement."""
+    the sorted index for the page and test every book of the library for the count. On SQLite, a tag's books
+    are read once instead of twice, and a narrow search whose hits are known (service._plan) saves a statement."""
     keys = [_unordered(item) for item in order]
     hits = (
         select(Book.id, *(expr.label(f"k{i}") for i, (expr, _) in enumerate(keys)))

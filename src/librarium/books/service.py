@@ -139,7 +139,7 @@ async def page_of_ids(
         ids, _ = await repo.page_ids(session, where, order, offset, per_page, False, walk)
         total = await repo.fts_count(session, p.q)
     else:
-        once = hits is not None or (count and await _looks_up_matches(session, p, where, order, per_page))
+        once = hits is not None or (count and await _reads_every_match(session, p, where, order, per_page))
         try:
             ids, total = await repo.page_ids(session, where, order, offset, per_page, count, walk, once)
         except DBAPIError as exc:
@@ -160,14 +160,16 @@ def _counted(p: ListParams, count: bool) -> bool:
     return count and not filtered and _only_words(p.q)
 
 
-async def _looks_up_matches(session: AsyncSession, p: ListParams, where: Any, order: list[Any], limit: int) -> bool:
-    """PostgreSQL: whether a filtered list's page is found by reading every match (then one reading of them
-    serves the page and the count: repository._read_once). A tag's books always are; for a search, the
-    planner's choice for the page tells (repository.looks_up_matches)."""
-    if repo.dialect(session) != "postgresql" or not (p.q.strip() or p.filter.strip() or p.tag):
-        return False
-    if p.tag and not (p.q.strip() or p.filter.strip()):
+async def _reads_every_match(session: AsyncSession, p: ListParams, where: Any, order: list[Any], limit: int) -> bool:
+    """Whether the list's page is found by reading every match and sorting them: then one reading of them serves
+    the page and the count (repository._read_once; a tag of 2,818 books in a 100,000-book library: 30 → 20 ms of
+    SQL on SQLite). A tag's books always are, on both databases. For a search on PostgreSQL the planner's choice
+    for the page tells (repository.looks_up_matches); SQLite's searches have a plan of their own (_plan)."""
+    searched = p.q.strip() or p.filter.strip()
+    if p.tag and not searched:
         return True
+    if repo.dialect(session) != "postgresql" or not searched:
+        return False
     return await repo.looks_up_matches(session, where, order, limit)
 
 
