@@ -139,8 +139,8 @@ async def page_of_ids(
         ids, _ = await repo.page_ids(session, where, order, offset, per_page, False, walk)
         total = await repo.fts_count(session, p.q)
     else:
-        once = hits is not None or (count and await _reads_every_match(session, p, where, order, per_page))
-        try:
+        try:  # the planner compiles a regex while it plans (_reads_every_match asks it for one)
+            once = hits is not None or (count and await _reads_every_match(session, p, where, order, per_page))
             ids, total = await repo.page_ids(session, where, order, offset, per_page, count, walk, once)
         except DBAPIError as exc:
             # PostgreSQL's regex dialect differs from RE2's: a pattern RE2 accepts can still fail there.
