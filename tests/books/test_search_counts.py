@@ -5,6 +5,7 @@ databases."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from sqlalchemy import insert, select, update
@@ -86,3 +87,29 @@ async def test_the_kept_totals_are_bounded(monkeypatch):
     counts.put(None, 5)
     counts.put(keys[1], None)
     assert counts.get(None) is None and counts.get(keys[1]) is None
+
+
+async def test_two_edits_of_one_librarys_books_in_opposite_orders_both_commit(api, database_url):
+    """PostgreSQL grows the text version at commit: an edit does not hold the library's row while it goes on, so
+    a second edit that changed another book first and commits first is not caught in a deadlock with it."""
+    owner = await api.user()
+    library = await api.library(owner)
+    a, b = [uuid.UUID((await api.book(library, owner, title))["id"]) for title in ("Alpha", "Beta")]
+    start = await version(api, library["id"])
+    if not database_url.startswith("postgresql"):  # one writer at a time: each change grows it once
+        async with api.app.state.db.unit_of_work() as session:
+            await session.execute(update(Book).where(Book.id.in_([a, b])).values(search_text="gamma"))
+        assert await version(api, library["id"]) == start + 2
+        return
+    engine = api.app.state.engine
+    async with engine.connect() as first, engine.connect() as second:
+        await first.execute(update(Book).where(Book.id == a).values(search_text="alpha one"))
+        # with the library's row taken at each change, this would wait for the first for ever
+        await asyncio.wait_for(second.execute(update(Book).where(Book.id == b).values(search_text="beta one")), 10)
+        waiting = asyncio.ensure_future(first.execute(update(Book).where(Book.id == b).values(search_text="beta two")))
+        await asyncio.sleep(0.2)
+        assert not waiting.done()  # on the row the second holds
+        await asyncio.wait_for(second.commit(), 10)
+        await asyncio.wait_for(waiting, 10)
+        await first.commit()
+    assert await version(api, library["id"]) == start + 3
