@@ -124,12 +124,12 @@ async def page_of_ids(
     if count and unfiltered:  # the library's own count, kept by the database, instead of counting it
         ids, _ = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count=False)
         return ids, await repo.book_count(session, library_id), page, per_page
-    walk, hits = await _plan(session, library_id, p, page * per_page)
+    kept = counts.key(library_id, await repo.text_version(session, library_id), p.q) if _counted(p, count) else None
+    total = counts.get(kept)
+    walk, hits = await _plan(session, library_id, p, page * per_page, total)
     if hits is not None:
         where = repo.with_hits(where, hits)
     offset = (page - 1) * per_page
-    kept = counts.key(library_id, await repo.text_version(session, library_id), p.q) if _counted(p, count) else None
-    total = counts.get(kept)
     if total is not None:  # the total of these words, counted since the library's text last changed
         ids, _ = await repo.page_ids(session, where, order, offset, per_page, False, walk)
         return ids, total, page, per_page
@@ -186,7 +186,7 @@ WALK_AT_MOST = 20_000  # index entries a walk may expect to read (about 5 ms on 
 
 
 async def _plan(
-    session: AsyncSession, library_id: uuid.UUID, p: ListParams, needed: int
+    session: AsyncSession, library_id: uuid.UUID, p: ListParams, needed: int, known: int | None = None
 ) -> tuple[bool, list[int] | None]:
     """How to find the page of a word search (the book list's, in title order, or the catalogue's) on SQLite:
     (walk, hits). SQLite looks up every full-text match and sorts them all (13 ms for 4,000 matches in a
@@ -194,7 +194,8 @@ async def _plan(
     the whole library for a narrow search. Walked when the matches are dense enough for the page to come within
     WALK_AT_MOST entries, as a probe of the full-text index (capped) tells. A narrow search's probe has found
     every match: `hits` are their rows, and the page and its count read those instead of the full-text index
-    again (each reading of it merges the lists of every word the query's prefixes start)."""
+    again (each reading of it merges the lists of every word the query's prefixes start). A `known` total of
+    the library's matches (books/counts.py) that reaches the density already says "walk", without the probe."""
     if repo.dialect(session) != "sqlite" or p.sort or p.regex or p.filter.strip():
         return False, None
     if p.letter or p.tag or p.type_filter or not PLAIN_WORDS.fullmatch(p.q.strip()):
@@ -203,6 +204,8 @@ async def _plan(
     dense = needed * books // WALK_AT_MOST + 1  # matches that bring `needed` of them within the walk
     if dense > 5_000:
         return False, None
+    if known is not None and known >= dense:  # the probe would find `dense` matches in this library alone
+        return True, None
     hits = await repo.hits_below(session, p.q, dense)
     if hits is None:
         return True, None
