@@ -27,8 +27,8 @@ async def test_the_page_plan_says_whether_every_match_is_sorted(api, database_ur
         found = await explain.plan(session, select(Book.id).where(where).order_by(*order).limit(25))
         assert found["Node Type"] == "Limit" and len(list(explain.nodes(found))) >= 2
         await session.execute(text("SET LOCAL enable_sort = off"))  # the library's sorted index, walked
-        assert await repo.looks_up_matches(session, where, order, 25) is False
+        assert await repo.looks_up_matches(session, where, order, 0, 25) is False
         await session.execute(text("SET LOCAL enable_sort = on"))
         await session.execute(text("SET LOCAL enable_indexscan = off"))  # every book read, then sorted
         await session.execute(text("SET LOCAL enable_bitmapscan = off"))
-        assert await repo.looks_up_matches(session, where, order, 25) is True
+        assert await repo.looks_up_matches(session, where, order, 0, 25) is True

@@ -172,13 +172,15 @@ def _read_once(where: ColumnElement[bool], order: list[Any], offset: int, limit:
     return select(hits.c.id, total).order_by(*ordered).offset(offset).limit(limit)
 
 
-async def looks_up_matches(session: AsyncSession, where: ColumnElement[bool], order: list[Any], limit: int) -> bool:
+async def looks_up_matches(
+    session: AsyncSession, where: ColumnElement[bool], order: list[Any], offset: int, limit: int
+) -> bool:
     """PostgreSQL: whether the planner finds the page by reading every match and sorting them (after a lookup in
     the full-text index, or a scan) rather than by walking the sorted index until the page is full, as it does
     when matches are dense. A reading of every match is best shared with the count (_read_once); a walk is
     cheaper than one (2.5 ms against 30 ms for a word in a quarter of a 100,000-book library), and the count
     then reads the matches alone. Asking costs a planning of the page statement, not its run."""
-    found = await explain.plan(session, _page(where, order, 0, limit))
+    found = await explain.plan(session, _page(where, order, offset, limit))  # the very page that will be read
     return any(node["Node Type"] == "Sort" for node in explain.nodes(found))
 
 

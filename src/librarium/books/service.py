@@ -140,7 +140,7 @@ async def page_of_ids(
         total = await repo.fts_count(session, p.q)
     else:
         try:  # the planner compiles a regex while it plans (_reads_every_match asks it for one)
-            once = hits is not None or (count and await _reads_every_match(session, p, where, order, per_page))
+            once = hits is not None or (count and await _reads_every_match(session, p, where, order, offset, per_page))
             ids, total = await repo.page_ids(session, where, order, offset, per_page, count, walk, once)
         except DBAPIError as exc:
             # PostgreSQL's regex dialect differs from RE2's: a pattern RE2 accepts can still fail there.
@@ -160,7 +160,9 @@ def _counted(p: ListParams, count: bool) -> bool:
     return count and not filtered and _only_words(p.q)
 
 
-async def _reads_every_match(session: AsyncSession, p: ListParams, where: Any, order: list[Any], limit: int) -> bool:
+async def _reads_every_match(
+    session: AsyncSession, p: ListParams, where: Any, order: list[Any], offset: int, limit: int
+) -> bool:
     """Whether the list's page is found by reading every match and sorting them: then one reading of them serves
     the page and the count (repository._read_once; a tag of 2,818 books in a 100,000-book library: 30 → 20 ms of
     SQL on SQLite). A tag's books always are, on both databases. For a search on PostgreSQL the planner's choice
@@ -170,7 +172,7 @@ async def _reads_every_match(session: AsyncSession, p: ListParams, where: Any, o
         return True
     if repo.dialect(session) != "postgresql" or not searched:
         return False
-    return await repo.looks_up_matches(session, where, order, limit)
+    return await repo.looks_up_matches(session, where, order, offset, limit)
 
 
 PLAIN_WORDS = re.compile(r"[^\W_]+(?:\s+[^\W_]+)*")
