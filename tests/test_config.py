@@ -65,3 +65,23 @@ def test_generated_secret_is_private_and_stable(tmp_path, monkeypatch):
 
 def test_sqlite_url_mapping():
     assert async_url("sqlite:///data/x.db") == "sqlite+aiosqlite:///data/x.db"
+
+
+async def test_the_app_engine_maps_the_configured_share_of_a_sqlite_file(monkeypatch, tmp_path):
+    from sqlalchemy import text
+
+    from librarium.db.engine import engine_for
+
+    monkeypatch.setenv("LIBRARIUM_SQLITE_MMAP_MB", "64")
+    engine = engine_for(Settings(database_url=f"sqlite:///{tmp_path / 'mapped.db'}"))
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA mmap_size"))).scalar() == 64 * 1024 * 1024
+    finally:
+        await engine.dispose()
+
+
+def test_a_negative_memory_map_is_refused(monkeypatch):
+    monkeypatch.setenv("LIBRARIUM_SQLITE_MMAP_MB", "-1")
+    with pytest.raises(ValueError):
+        Settings()

@@ -33,7 +33,7 @@ from librarium.config import Settings
 from librarium.contributors.router import router as contributors_router
 from librarium.dashboard.router import router as dashboard_router
 from librarium.db import migrate
-from librarium.db.engine import make_engine
+from librarium.db.engine import engine_for
 from librarium.db.unit import Database
 from librarium.editions.router import router as editions_router
 from librarium.enrichment.router import router as enrichment_router
@@ -71,7 +71,7 @@ class Health(BaseModel):
 def create_app(settings: Settings, *, engine: AsyncEngine | None = None, migrate_on_start: bool = True) -> FastAPI:
     started_at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     owns_engine = engine is None
-    engine = engine or make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    engine = engine or engine_for(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

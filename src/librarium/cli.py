@@ -112,7 +112,7 @@ def _serve_processes(settings: Settings) -> None:
 
     from librarium import web
     from librarium.db import migrate
-    from librarium.db.engine import make_engine
+    from librarium.db.engine import engine_for
     from librarium.db.unit import Database
 
     if settings.calibre_listen:
@@ -121,7 +121,7 @@ def _serve_processes(settings: Settings) -> None:
     settings.resolve_jwt_secret()  # made now, or every process would make its own
 
     async def greet() -> None:
-        engine = make_engine(settings.effective_database_url)
+        engine = engine_for(settings)
         await web.greet(Database(engine), settings)
         await engine.dispose()
 
@@ -148,7 +148,7 @@ def worker(
     import signal
 
     from librarium.db import migrate
-    from librarium.db.engine import make_engine
+    from librarium.db.engine import engine_for
     from librarium.db.unit import Database
     from librarium.jobs.runner import Worker
 
@@ -156,7 +156,7 @@ def worker(
     migrate.upgrade(settings.effective_database_url)
 
     async def run() -> None:
-        engine = make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        engine = engine_for(settings)
         runner = Worker(Database(engine), settings, concurrency=concurrency)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -263,7 +263,7 @@ def import_calibre(
 
 def _run_import(source: Any, library: str, user: str | None, dry_run: bool) -> None:
     from librarium.db import migrate
-    from librarium.db.engine import make_engine
+    from librarium.db.engine import engine_for
     from librarium.db.unit import Database
     from librarium.errors import AppError
     from librarium.imports.command import run
@@ -272,7 +272,7 @@ def _run_import(source: Any, library: str, user: str | None, dry_run: bool) -> N
     migrate.upgrade(settings.effective_database_url)
 
     async def go() -> dict[str, int]:
-        engine = make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+        engine = engine_for(settings)
         try:
             return await run(Database(engine), settings, source, library, user, dry_run=dry_run, echo=typer.echo)
         finally:

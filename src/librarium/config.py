@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# How much of a SQLite database file is read through a memory map; SQLite itself caps it at 2 GB.
+SQLITE_MMAP_MB = 2048
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)")
 _UNIT_SECONDS = {
     "ns": 1e-9,
@@ -79,6 +81,7 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(4096, validation_alias=_env("MAX_UPLOAD_MB"))
     slow_request_ms: float = Field(1000, ge=0, validation_alias=_env("SLOW_REQUEST_MS"))
     sqlite_busy_timeout_ms: int = Field(30000, ge=0, validation_alias=_env("SQLITE_BUSY_TIMEOUT_MS"))
+    sqlite_mmap_mb: int = Field(SQLITE_MMAP_MB, ge=0, validation_alias=_env("SQLITE_MMAP_MB"))
     max_json_kb: int = Field(1024, ge=1, validation_alias=_env("MAX_JSON_KB"))
     allow_private_fetch: bool = Field(False, validation_alias=_env("ALLOW_PRIVATE_FETCH"))
     # a built Librarium web client (its dist/ folder) to serve at / from the same origin (web.py)

@@ -110,3 +110,17 @@ async def test_a_read_past_its_budget_moves_to_the_connections_thread(sqlite_eng
         assert (await conn.execute(text("SELECT name FROM item WHERE n = 1"))).scalar_one() == "mine"
     async with sqlite_engine.connect() as conn:
         assert (await conn.execute(text("SELECT name FROM item WHERE n = 1"))).scalar_one() == "mine"
+
+
+MMAP_CAP = 2**31 - 2**16  # SQLite's own ceiling on Linux (SQLITE_MAX_MMAP_SIZE): the default asks for 2 GB
+
+
+@pytest.mark.parametrize(("mmap_mb", "expected"), [(None, MMAP_CAP), (16, 16 * 1024 * 1024), (0, 0)])
+async def test_connections_read_through_a_memory_map_of_the_configured_size(tmp_path, mmap_mb, expected):
+    options = {} if mmap_mb is None else {"mmap_mb": mmap_mb}
+    engine = make_engine(f"sqlite:///{tmp_path / 'mapped.db'}", **options)
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA mmap_size"))).scalar() == expected
+    finally:
+        await engine.dispose()

@@ -6,7 +6,7 @@ from librarium.auth import service as auth
 from librarium.auth.passwords import Passwords
 from librarium.config import Settings
 from librarium.db import migrate
-from librarium.db.engine import make_engine
+from librarium.db.engine import engine_for
 from librarium.db.unit import Database
 from librarium.errors import AppError
 from librarium.models import User
@@ -21,7 +21,7 @@ async def create_or_promote_admin(
     import anyio
 
     await anyio.to_thread.run_sync(migrate.upgrade, url)
-    engine = make_engine(url, pool=False, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    engine = engine_for(settings, pool=False)
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
     try:
         async with Database(engine).unit_of_work() as session:
