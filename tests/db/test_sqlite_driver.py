@@ -124,3 +124,38 @@ async def test_connections_read_through_a_memory_map_of_the_configured_size(tmp_
             assert (await conn.execute(text("PRAGMA mmap_size"))).scalar() == expected
     finally:
         await engine.dispose()
+
+
+async def test_a_transaction_that_only_read_ends_without_a_trip_to_the_connections_thread(sqlite_engine, monkeypatch):
+    trips = []
+    original = sqlite_driver.OneHopConnection._execute
+
+    async def counted(self, function, *args, **kwargs):
+        trips.append(function)
+        return await original(self, function, *args, **kwargs)
+
+    async with sqlite_engine.connect() as reader, sqlite_engine.connect() as writer:
+        raw = (await reader.get_raw_connection()).driver_connection
+        monkeypatch.setattr(sqlite_driver.OneHopConnection, "_execute", counted)
+        assert (await reader.execute(text("SELECT name FROM item WHERE n = 2"))).scalar_one() == "item 2"
+        await writer.execute(text("UPDATE item SET name = 'changed' WHERE n = 2"))
+        await writer.commit()
+        # the reader's snapshot predates the change until its transaction ends
+        assert (await reader.execute(text("SELECT name FROM item WHERE n = 2"))).scalar_one() == "item 2"
+        trips_of_writer = len(trips)
+        await reader.rollback()
+        assert len(trips) == trips_of_writer and not raw.raw.in_transaction
+        assert (await reader.execute(text("SELECT name FROM item WHERE n = 2"))).scalar_one() == "changed"
+        await reader.rollback()
+
+
+async def test_a_rollback_after_a_write_still_undoes_it(sqlite_engine):
+    async with sqlite_engine.connect() as conn:
+        await conn.execute(text("UPDATE item SET name = 'undone' WHERE n = 3"))
+        await conn.rollback()
+        assert (await conn.execute(text("SELECT name FROM item WHERE n = 3"))).scalar_one() == "item 3"
+        await conn.execute(text("UPDATE item SET name = 'kept' WHERE n = 3"))
+        await conn.commit()
+        await conn.execute(text("SELECT 1"))
+        await conn.rollback()  # the write was committed: this transaction only read
+        assert (await conn.execute(text("SELECT name FROM item WHERE n = 3"))).scalar_one() == "kept"

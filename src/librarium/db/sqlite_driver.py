@@ -12,7 +12,9 @@ of a millisecond — less than the hand-off itself. Under concurrent requests th
 their cost alone: with a thread per connection contending for the GIL, a server process answering 8 clients
 spent 8 ms of CPU per book-list page instead of 5 and served 130 pages/s instead of 216 (wrk, as
 bench/throughput.py runs it). A read that runs past the budget is interrupted (a SELECT has nothing to undo)
-and run again on the connection's thread, so a slow one cannot hold up the event loop for longer than that."""
+and run again on the connection's thread, so a slow one cannot hold up the event loop for longer than that.
+The rollback that ends a transaction which only read (every GET's) runs there too: it only lets go of the
+snapshot, and it was the one hand-off left in a read request."""
 
 from __future__ import annotations
 
@@ -64,6 +66,8 @@ class _Cursor:
 
     async def _run(self, statement: Callable[[sqlite3.Cursor], Any], read: bool = False) -> None:
         await self.close()
+        if not read:
+            self._connection.wrote = True
 
         def in_thread() -> tuple[Any, int, int | None, list[Any], sqlite3.Cursor | None]:
             cursor = self._connection.raw.cursor()
@@ -154,6 +158,8 @@ class _Opening:
 
 
 class OneHopConnection(aiosqlite.Connection):
+    wrote = False  # whether a statement other than a read ran since the last commit or rollback
+
     def cursor(self) -> Any:  # (aiosqlite's is a coroutine: one trip to the thread to make a cursor)
         return _Opening(self)
 
@@ -164,6 +170,17 @@ class OneHopConnection(aiosqlite.Connection):
 
     async def call(self, function: Callable[[], Any]) -> Any:
         return await self._execute(function)  # type: ignore[no-untyped-call]
+
+    async def commit(self) -> None:
+        await super().commit()
+        self.wrote = False
+
+    async def rollback(self) -> None:
+        if self.wrote:
+            await super().rollback()
+            self.wrote = False
+        else:  # a transaction that only read: nothing to undo
+            self._conn.rollback()
 
 
 def connect(*args: Any, **kwargs: Any) -> OneHopConnection:
