@@ -8,9 +8,10 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import pytest
 from sqlalchemy import insert, select, update
 
-from librarium.books import counts
+from librarium.books import counts, service
 from librarium.db.base import utcnow
 from librarium.models import Book, Library
 
@@ -20,7 +21,12 @@ async def version(api, library_id: str) -> int:
         return int(await session.scalar(select(Library.text_version).where(Library.id == uuid.UUID(library_id))))
 
 
-async def test_a_kept_total_is_exact_after_every_change_of_the_librarys_text(api):
+@pytest.mark.parametrize("narrow", [False, True])
+async def test_a_kept_total_is_exact_after_every_change_of_the_librarys_text(api, database_url, monkeypatch, narrow):
+    """Twice: as searches whose pages walk the sorted books, and (`narrow`) as searches narrow enough for SQLite to
+    keep their matching rows with the total (books.service._plan), whose every page must then still be right."""
+    if narrow:
+        monkeypatch.setattr(service, "WALK_AT_MOST", 1)  # every search of this small library counts as narrow
     owner = await api.user()
     library, other = await api.library(owner, "Mine"), await api.library(owner, "Other")
     base = f"/libraries/{library['id']}/books"
@@ -30,11 +36,18 @@ async def test_a_kept_total_is_exact_after_every_change_of_the_librarys_text(api
     async def total(q: str = "dragon") -> int:
         r = await api.get(base, owner, params={"q": q, "per_page": 2})
         assert r.status_code == 200
-        return int(r.json()["data"]["total"])
+        found = int(r.json()["data"]["total"])
+        seen = [b["id"] for b in r.json()["data"]["items"]]
+        for page in range(2, found // 2 + 2):
+            r = await api.get(base, owner, params={"q": q, "per_page": 2, "page": page})
+            seen += [b["id"] for b in r.json()["data"]["items"]]
+        assert len(seen) == len(set(seen)) == found  # the pages hold the total's books, each once
+        return found
 
     assert await total() == 3
     kept = counts.key(uuid.UUID(library["id"]), await version(api, library["id"]), "dragon")
     assert counts.get(kept) == 3  # counted once, kept under the version read
+    assert (counts.hits(kept) is not None) == (narrow and database_url.startswith("sqlite"))
     assert await total("  DRAGON ") == 3 and counts.key(*kept[:2], "  DRAGON ") == kept  # the same words
     r = await api.get(base, owner, params={"q": "dragon", "page": 2, "per_page": 2})
     assert [b["title"] for b in r.json()["data"]["items"]] == ["Dragon 2"] and r.json()["data"]["total"] == 3
@@ -87,6 +100,24 @@ async def test_the_kept_totals_are_bounded(monkeypatch):
     counts.put(None, 5)
     counts.put(keys[1], None)
     assert counts.get(None) is None and counts.get(keys[1]) is None
+
+
+def test_the_rows_kept_with_the_totals_are_bounded(monkeypatch):
+    monkeypatch.setattr(counts, "HITS_AT_MOST", 5)
+    monkeypatch.setattr(counts, "_kept", type(counts._kept)())
+    monkeypatch.setattr(counts, "_rows", 0)
+    library = uuid.uuid4()
+    keys = [counts.key(library, 1, f"word{n}") for n in range(4)]
+    counts.put(keys[0], 2, [10, 11])
+    counts.put(keys[1], 6, [1, 2, 3, 4, 5, 6])  # more rows than may be kept at all: the total alone
+    assert counts.hits(keys[0]) == [10, 11] and (counts.get(keys[1]), counts.hits(keys[1])) == (6, None)
+    counts.put(keys[1], 6)  # asked again, sorted otherwise: nothing to add
+    counts.put(keys[2], 3, [7, 8, 9])
+    counts.put(keys[0], 2)  # a page without rows keeps those found before
+    assert counts.hits(keys[0]) == [10, 11] and counts.hits(keys[2]) == [7, 8, 9]
+    counts.put(keys[3], 1, [42])  # past five rows in all: the least recently used go until it fits, rows and all
+    assert counts.get(keys[1]) is None and counts.get(keys[2]) is None and counts.hits(keys[2]) is None
+    assert counts.hits(keys[0]) == [10, 11] and counts.hits(keys[3]) == [42] and counts._rows == 3
 
 
 async def test_two_edits_of_one_librarys_books_in_opposite_orders_both_commit(api, database_url):

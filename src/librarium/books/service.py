@@ -125,13 +125,16 @@ async def page_of_ids(
         ids, _ = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count=False)
         return ids, await repo.book_count(session, library_id), page, per_page
     kept = counts.key(library_id, await repo.text_version(session, library_id), p.q) if _counted(p, count) else None
-    total = counts.get(kept)
-    walk, hits = await _plan(session, library_id, p, page * per_page, total)
+    total, hits = counts.get(kept), counts.hits(kept)
+    walk = False
+    if hits is None:
+        walk, hits = await _plan(session, library_id, p, page * per_page, total)
     if hits is not None:
         where = repo.with_hits(where, hits)
     offset = (page - 1) * per_page
     if total is not None:  # the total of these words, counted since the library's text last changed
         ids, _ = await repo.page_ids(session, where, order, offset, per_page, False, walk)
+        counts.put(kept, total, hits)  # the rows found by _plan's probe, when the total came without them
         return ids, total, page, per_page
     if count and walk and _only_words(p.q) and not p.with_files and await repo.holds_every_book(session, library_id):
         # every full-text hit is a book of this library: the index alone counts them (2 ms instead of reading
@@ -150,7 +153,7 @@ async def page_of_ids(
             if uses_regex and "statement timeout" in message:
                 raise BadRequest("regular expression took too long") from exc
             raise
-    counts.put(kept, total)
+    counts.put(kept, total, hits)
     return ids, total, page, per_page
 
 
