@@ -10,9 +10,9 @@ agree because the version is read from the database on every request.
 
 A narrow search on SQLite keeps its matches too (their rows, at most HITS_AT_MOST of them in all): asked again,
 or on its next page, the page is read from them instead of from the full-text index, whose word prefixes cost
-most of such a search (1.6 ms of 100,000 books, 49 ms of 1,000,000). The rows found are the full-text index's,
-of every library; only this library's count, since the query keeps its library condition, and those change
-only with its text version.
+most of such a search (1.6 ms of 100,000 books, 49 ms of 1,000,000). The rows are the full-text index's, of
+every library; only this library's among them matter, since the page's query keeps its library condition, and
+those change only with this library's text version.
 """
 
 from __future__ import annotations
