@@ -88,6 +88,36 @@ async def test_a_kept_total_is_exact_after_every_change_of_the_librarys_text(api
     assert await total("wyvern") == 0 and await total("basilisk") == 1  # the books of a renamed contributor
 
 
+async def test_a_letters_kept_total_is_exact_after_every_change_of_the_titles(api):
+    owner = await api.user()
+    library = await api.library(owner)
+    base = f"/libraries/{library['id']}/books"
+    apple, _, banana = [await api.book(library, owner, title) for title in ("Apple", "Avocado", "Banana")]
+    media = banana["media_type_id"]
+
+    async def total(letter: str = "A", q: str = "") -> int:
+        r = await api.get(base, owner, params={"letter": letter, "q": q, "per_page": 1})
+        assert r.status_code == 200
+        return int(r.json()["data"]["total"])
+
+    assert await total() == 2 and await total("b") == 1
+    kept = counts.key(uuid.UUID(library["id"]), await version(api, library["id"]), "", "a")
+    assert counts.get(kept) == 2 and counts.key(*kept[:2], "", "A") == kept
+    r = await api.put(f"{base}/{banana['id']}", owner, json={"title": "Apricot", "media_type_id": media})
+    assert r.status_code == 200, r.text
+    assert await total() == 3 and await total("B") == 0
+    assert await total(q="apricot") == 1  # words and a letter together: a total of their own
+    async with api.app.state.db.unit_of_work() as session:  # the sort keys alone, the search text untouched
+        await session.execute(
+            update(Book).where(Book.id == uuid.UUID(apple["id"])).values(sort_key="zapple", sort_title="zapple")
+        )
+    assert await total() == 2 and await total("Z") == 1
+    assert (await api.delete(f"{base}/{apple['id']}", owner)).status_code == 204
+    assert await total("Z") == 0
+    await api.book(library, owner, "1984")
+    assert await total("#") == 1
+
+
 async def test_the_kept_totals_are_bounded(monkeypatch):
     monkeypatch.setattr(counts, "KEPT_AT_MOST", 3)
     monkeypatch.setattr(counts, "_kept", type(counts._kept)())

@@ -2,7 +2,8 @@
 
 A word search's total is the number of the library's books whose search text matches its words, and nothing
 but adding, removing or moving a book or changing its search text changes it; each of those grows the
-library's `text_version` (kept by the database's triggers, migration 0018, whatever path the change takes). A
+library's `text_version` (kept by the database's triggers, migrations 0018 and 0020, whatever path the change
+takes). So does a change of a book's sort keys, which decide the books of a letter (the list's `letter`). A
 total kept under (library, version, words) is therefore exact for as long as the version is the one read in
 the request: paging through a broad search, or asking it again, no longer counts its matches each time (30 ms
 for a word in a quarter of a 100,000-book library on PostgreSQL). Each server process keeps its own; they
@@ -26,14 +27,15 @@ from librarium.kit.search import words
 KEPT_AT_MOST = 4096  # totals kept; the least recently used goes first
 HITS_AT_MOST = 1_000_000  # rows kept with them, in all (8 bytes each)
 
-Key = tuple[uuid.UUID, int, tuple[str, ...]]
+Key = tuple[uuid.UUID, int, tuple[str, ...], str]
 _kept: OrderedDict[Key, tuple[int, array[int] | None]] = OrderedDict()
 _rows = 0  # the rows kept with all the totals
 
 
-def key(library_id: uuid.UUID, text_version: int, q: str) -> Key:
-    """Searches of the same words (any case, accents, punctuation or order of spaces) share a total."""
-    return library_id, text_version, tuple(words(q))
+def key(library_id: uuid.UUID, text_version: int, q: str, letter: str = "") -> Key:
+    """Searches of the same words (any case, accents, punctuation or order of spaces) and first letter of the
+    title share a total."""
+    return library_id, text_version, tuple(words(q)), letter.lower()
 
 
 def get(found: Key | None) -> int | None:

@@ -124,7 +124,9 @@ async def page_of_ids(
     if count and unfiltered:  # the library's own count, kept by the database, instead of counting it
         ids, _ = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count=False)
         return ids, await repo.book_count(session, library_id), page, per_page
-    kept = counts.key(library_id, await repo.text_version(session, library_id), p.q) if _counted(p, count) else None
+    kept = None
+    if _counted(p, count):
+        kept = counts.key(library_id, await repo.text_version(session, library_id), p.q, p.letter)
     total, hits = counts.get(kept), counts.hits(kept)
     walk = False
     if hits is None:
@@ -158,9 +160,9 @@ async def page_of_ids(
 
 
 def _counted(p: ListParams, count: bool) -> bool:
-    """Whether the list is a search of words alone, whose total books/counts.py keeps."""
-    filtered = p.filter.strip() or p.letter or p.tag or p.type_filter or p.with_files or p.regex
-    return count and not filtered and _only_words(p.q)
+    """Whether the list is a search of words alone, a letter's books or both: the totals books/counts.py keeps."""
+    filtered = p.filter.strip() or p.tag or p.type_filter or p.with_files or p.regex
+    return count and not filtered and (_only_words(p.q) or bool(p.letter and not p.q.strip()))
 
 
 async def _reads_every_match(
