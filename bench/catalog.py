@@ -356,7 +356,9 @@ def main() -> None:
     try:
         idle_rss = memory_mb(server.pid)
         asyncio.run(measure(base, url, settings, info, args.runs))
-        print(f"\nserver RSS: idle {idle_rss:.0f} MB, after the run {memory_mb(server.pid):.0f} MB")
+        print(f"\nserver RSS: idle {idle_rss:.0f} MB, after the run {memory_mb(server.pid):.0f} MB, of which "
+              f"{memory_mb(server.pid, 'RssAnon'):.0f} MB its own; the rest is the database file's pages it has read, "
+              "mapped (LIBRARIUM_SQLITE_MMAP_MB): the system's file cache")  # fmt: skip
         print_load()
     finally:
         stop(server)

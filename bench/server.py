@@ -53,7 +53,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def memory_mb(pid: int, key: str = "VmRSS") -> float:
-    """VmRSS (now) or VmHWM (peak) of a process, in MB."""
+    """VmRSS (now), VmHWM (peak) or RssAnon (its own memory, without mapped files) of a process, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(key + ":"):
             return int(line.split()[1]) / 1024
