@@ -356,9 +356,10 @@ def main() -> None:
     try:
         idle_rss = memory_mb(server.pid)
         asyncio.run(measure(base, url, settings, info, args.runs))
+        mapped = " (the rest: pages of the database file it has read, mapped — the system's file cache)"
+        mapped = mapped if engine_name == "sqlite" else ""
         print(f"\nserver RSS: idle {idle_rss:.0f} MB, after the run {memory_mb(server.pid):.0f} MB, of which "
-              f"{memory_mb(server.pid, 'RssAnon'):.0f} MB its own; the rest is the database file's pages it has read, "
-              "mapped (LIBRARIUM_SQLITE_MMAP_MB): the system's file cache")  # fmt: skip
+              f"{memory_mb(server.pid, 'RssAnon'):.0f} MB its own{mapped}")  # fmt: skip
         print_load()
     finally:
         stop(server)
