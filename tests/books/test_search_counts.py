@@ -88,6 +88,27 @@ async def test_a_kept_total_is_exact_after_every_change_of_the_librarys_text(api
     assert await total("wyvern") == 0 and await total("basilisk") == 1  # the books of a renamed contributor
 
 
+async def test_rows_found_after_the_total_are_kept_with_it(api, database_url, monkeypatch):
+    """A search first asked in another order keeps its total alone; asked in title order, SQLite's probe finds its
+    rows, and from then on they are kept with the total."""
+    monkeypatch.setattr(service, "WALK_AT_MOST", 1)
+    owner = await api.user()
+    library = await api.library(owner)
+    base = f"/libraries/{library['id']}/books"
+    for title in ("Dragon One", "Dragon Two", "Wyvern"):
+        await api.book(library, owner, title)
+    r = await api.get(base, owner, params={"q": "dragon", "sort": "created_at", "sort_dir": "desc"})
+    assert [b["title"] for b in r.json()["data"]["items"]] == ["Dragon Two", "Dragon One"]
+    kept = counts.key(uuid.UUID(library["id"]), await version(api, library["id"]), "dragon")
+    assert counts.get(kept) == 2 and counts.hits(kept) is None
+    r = await api.get(base, owner, params={"q": "dragon"})
+    assert [b["title"] for b in r.json()["data"]["items"]] == ["Dragon One", "Dragon Two"]
+    assert r.json()["data"]["total"] == 2
+    assert (counts.hits(kept) is not None) == database_url.startswith("sqlite")
+    r = await api.get(base, owner, params={"q": "dragon", "sort": "created_at", "sort_dir": "desc"})
+    assert [b["title"] for b in r.json()["data"]["items"]] == ["Dragon Two", "Dragon One"]  # read from the rows
+
+
 async def test_a_letters_kept_total_is_exact_after_every_change_of_the_titles(api):
     owner = await api.user()
     library = await api.library(owner)

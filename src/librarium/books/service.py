@@ -131,12 +131,13 @@ async def page_of_ids(
     walk = False
     if hits is None:
         walk, hits = await _plan(session, library_id, p, page * per_page, total)
+        if total is not None and hits is not None:  # the probe found them: kept with the total from now on
+            counts.put(kept, total, hits)
     if hits is not None:
         where = repo.with_hits(where, hits)
     offset = (page - 1) * per_page
     if total is not None:  # the total of these words, counted since the library's text last changed
         ids, _ = await repo.page_ids(session, where, order, offset, per_page, False, walk)
-        counts.put(kept, total, hits)  # the rows found by _plan's probe, when the total came without them
         return ids, total, page, per_page
     if count and walk and _only_words(p.q) and not p.with_files and await repo.holds_every_book(session, library_id):
         # every full-text hit is a book of this library: the index alone counts them (2 ms instead of reading
