@@ -4,7 +4,7 @@ A word search's total counts every match, and PostgreSQL reads each match's row 
 sends it to the table even when every page is all-visible). With the long texts inside the rows, 100,000
 books filled 19,600 pages (about five books a page), and a word in a quarter of the books read 15,000 of them:
 29 ms with the table in shared buffers, 70 ms without. With the long texts moved to the table's TOAST
-storage, the same books fill 2,900 pages and the count reads fewer than 2,900 of them (6–10 ms). Matching the
+storage, the same books fill 2,900 pages and the count reads fewer than 2,900 of them (about 10 ms). Matching the
 search vector, showing a book's description or reading its search text then reads TOAST instead; a page of 25
 books barely notices it.
 
