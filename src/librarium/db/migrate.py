@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
@@ -20,6 +22,17 @@ def include_name(name: str | None, type_: str, _parent: object) -> bool:
     if type_ == "table":
         return not (name or "").startswith("books_fts")
     return name not in ("search_vector", "ix_books_search_vector")
+
+
+def revision_module(file_name: str) -> ModuleType:
+    """A migration script of versions/, loaded as a module: a later migration's downgrade puts back what an
+    earlier one made from that one's own statements, instead of writing them a second time."""
+    path = MIGRATIONS_DIR / "versions" / file_name
+    spec = importlib.util.spec_from_file_location(f"revision_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def alembic_config(database_url: str) -> Config:

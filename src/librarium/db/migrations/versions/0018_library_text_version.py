@@ -14,11 +14,10 @@ Create Date: 2026-12-07 11:40:00
 # ruff: noqa: S608 (the SQL below is built from constants of this file only)
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import op
+
+from librarium.db import migrate
 
 revision = "0018"
 down_revision = "0017"
@@ -85,10 +84,7 @@ def downgrade() -> None:
     else:
         op.execute("DROP FUNCTION IF EXISTS librarium_books_text_changed()")
     # migration 0017's triggers and functions as they were; then the column they no longer name
-    spec = importlib.util.spec_from_file_location("counted", Path(__file__).with_name("0017_library_book_count.py"))
-    assert spec is not None and spec.loader is not None
-    counted = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(counted)
+    counted = migrate.revision_module("0017_library_book_count.py")
     for statement in counted.SQLITE if sqlite else counted.POSTGRESQL[:3]:
         op.execute(statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
     op.drop_column("libraries", "text_version")

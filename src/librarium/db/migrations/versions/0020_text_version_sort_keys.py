@@ -11,10 +11,9 @@ Create Date: 2026-12-07 15:30:00
 # ruff: noqa: S608 (the SQL below is built from constants of this file only)
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from alembic import op
+
+from librarium.db import migrate
 
 revision = "0020"
 down_revision = "0019"
@@ -50,8 +49,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # migration 0018's trigger as it was, read from its file
-    spec = importlib.util.spec_from_file_location("versioned", Path(__file__).with_name("0018_library_text_version.py"))
-    assert spec is not None and spec.loader is not None
-    versioned = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(versioned)
+    versioned = migrate.revision_module("0018_library_text_version.py")
     _replace(versioned.SQLITE[3], versioned.POSTGRESQL[4])
