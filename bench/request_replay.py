@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from librarium.app import create_app
 from librarium.config import SQLITE_MMAP_MB, load_settings
-from librarium.db.engine import POSTGRES_SETTINGS
+from librarium.db.engine import POSTGRES_SETTINGS, sqlite_settings
 
 Statements = list[tuple[str, Any]]
 
@@ -50,7 +50,7 @@ class Replay:
     async def open(self) -> None:
         if self.url.startswith("sqlite"):
             self.sqlite = sqlite3.connect(self.url.split("///", 1)[1], isolation_level=None)
-            self.sqlite.execute(f"PRAGMA mmap_size={SQLITE_MMAP_MB * 1024 * 1024}")  # as the app's connections
+            sqlite_settings(self.sqlite, SQLITE_MMAP_MB * 1024 * 1024)  # as the app's connections
         else:
             import asyncpg
 

@@ -46,7 +46,8 @@ def _md5(value: Any) -> str | None:
     return None if value is None else hashlib.md5(str(value).encode(), usedforsecurity=False).hexdigest()
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any, mmap_bytes: int) -> None:
+def sqlite_settings(dbapi_connection: Any, mmap_bytes: int) -> None:
+    """What every SQLite connection of the app gets on opening (and the benchmarks' raw-driver baseline too)."""
     # md5() exists on PostgreSQL; SQLite gets the same function (used for stable daily picks).
     dbapi_connection.create_function("md5", 1, _md5, deterministic=True)
     dbapi_connection.create_function("librarium_regexp", 2, regex.sqlite_regexp, deterministic=True)
@@ -137,7 +138,7 @@ def make_engine(
     engine = create_async_engine(full, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         mmap_bytes = mmap_mb * 1024 * 1024
-        event.listen(engine.sync_engine, "connect", lambda conn, record: _sqlite_pragmas(conn, record, mmap_bytes))
+        event.listen(engine.sync_engine, "connect", lambda conn, _record: sqlite_settings(conn, mmap_bytes))
         event.listen(engine.sync_engine, "connect", _no_driver_transactions)
         event.listen(engine.sync_engine, "begin", _begin)
     return engine
