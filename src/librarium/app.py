@@ -14,7 +14,6 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from librarium import __version__, web
@@ -43,6 +42,7 @@ from librarium.genres.router import router as genres_router
 from librarium.imports.router import router as imports_router
 from librarium.inputguard import InputGuard
 from librarium.jobs.runner import Worker
+from librarium.kit.schema import Model
 from librarium.kosync.router import error_response as kosync_error
 from librarium.kosync.router import router as kosync_router
 from librarium.kosync.service import KosyncError
@@ -62,7 +62,7 @@ log = logging.getLogger("librarium")
 API_PREFIX = "/api/v1"
 
 
-class Health(BaseModel):
+class Health(Model):
     status: str
     version: str
     started_at: str

@@ -1,8 +1,6 @@
 """AI suggestions: admin connections (/admin/connections/ai…), the admin's job (/admin/jobs…) and each user's
 preferences, suggestions and runs (/me/…)."""
 
-from __future__ import annotations
-
 import uuid
 from typing import Annotated, Any
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
-from librarium.kit.schema import Omitting
+from librarium.kit.schema import Model, Omitting
 
 
 class ConfigFieldRead(Omitting):
@@ -44,7 +42,7 @@ class AITest(Omitting):
     error: str | None = None
 
 
-class AIPermissions(BaseModel):
+class AIPermissions(Model):
     reading_history: bool = False
     ratings: bool = False
     favourites: bool = False
@@ -52,11 +50,11 @@ class AIPermissions(BaseModel):
     taste_profile: bool = False
 
 
-class ModelList(BaseModel):
+class ModelList(Model):
     models: list[dict[str, Any]]
 
 
-class JobSummary(BaseModel):
+class JobSummary(Model):
     id: str
     display_name: str
     description: str
@@ -64,7 +62,7 @@ class JobSummary(BaseModel):
     enabled: bool
 
 
-class AISuggestionsJobConfig(BaseModel):
+class AISuggestionsJobConfig(Model):
     enabled: bool
     interval_minutes: int
     max_buy_per_user: int
@@ -75,12 +73,12 @@ class AISuggestionsJobConfig(BaseModel):
     max_tokens_backfill: int
 
 
-class RunAll(BaseModel):
+class RunAll(Model):
     enqueued: int
     skipped: int
 
 
-class Deleted(BaseModel):
+class Deleted(Model):
     deleted: int
 
 
@@ -101,19 +99,19 @@ class RunView(Omitting):
     finished_at: str | None = None
 
 
-class EventView(BaseModel):
+class EventView(Model):
     seq: int
     type: str
     content: dict[str, Any]
     created_at: str
 
 
-class RunDetail(BaseModel):
+class RunDetail(Model):
     run: RunView
     events: list[EventView]
 
 
-class AIPrefs(BaseModel):
+class AIPrefs(Model):
     opt_in: bool
 
 

@@ -1,7 +1,5 @@
 """FastAPI dependencies: the signed-in caller, the admin gate and library permission gates."""
 
-from __future__ import annotations
-
 import base64
 import uuid
 from collections.abc import Awaitable, Callable

@@ -1,7 +1,5 @@
 """Setup, authentication and the caller's own profile."""
 
-from __future__ import annotations
-
 import uuid
 from typing import Any
 

@@ -1,8 +1,6 @@
 """`POST /libraries/{id}/imports/calibre` (our addition): import a Calibre library folder into a library as an
 import job, shown by the import routes like a CSV import."""
 
-from __future__ import annotations
-
 import uuid
 from typing import Annotated
 

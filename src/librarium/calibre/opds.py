@@ -4,8 +4,6 @@ search in calibre's own search language — read from metadata.db by the native 
 served as OPDS 1.2 or, under /opds/v2/calibre, OPDS 2.0. Access follows the Calibre API's setting
 (LIBRARIUM_CALIBRE_AUTH): `admin` wants an instance admin's app password, `none` lets anyone in."""
 
-from __future__ import annotations
-
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime

@@ -1,7 +1,5 @@
 """Contributors: instance-wide search/create/edit, and per-library lists and detail."""
 
-from __future__ import annotations
-
 import uuid
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Dashboard endpoints the web client's home page calls (absent from upstream's OpenAPI document)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import Query

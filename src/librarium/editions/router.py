@@ -1,7 +1,5 @@
 """Editions of a book and the caller's reading record of an edition."""
 
-from __future__ import annotations
-
 import uuid
 from typing import Annotated
 

@@ -1,8 +1,6 @@
 """Enrichment batches: bulk metadata and cover enrichment of a library's books, one book (our addition),
 the batches' progress and change record, cancel, delete and revert (our addition)."""
 
-from __future__ import annotations
-
 import uuid
 from typing import Annotated
 

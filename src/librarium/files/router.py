@@ -1,7 +1,5 @@
 """Covers, contributor photos, edition files and storage locations."""
 
-from __future__ import annotations
-
 import uuid
 from typing import Annotated, Any
 

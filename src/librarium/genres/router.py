@@ -1,7 +1,5 @@
 """Genres."""
 
-from __future__ import annotations
-
 import uuid
 
 from fastapi import Response

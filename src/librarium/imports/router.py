@@ -1,7 +1,5 @@
 """CSV imports: upload (multipart, streamed to disk), list per library and per user, detail, cancel, delete."""
 
-from __future__ import annotations
-
 import uuid
 from typing import Annotated, Any
 

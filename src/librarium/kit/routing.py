@@ -1,7 +1,5 @@
 """Router factory and small response helpers shared by every domain router."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 

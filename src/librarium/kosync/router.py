@@ -2,8 +2,6 @@
 KOReader): `/users/auth`, `/users/create` (refused: accounts and app passwords are made in Librarium),
 `PUT /syncs/progress`, `GET /syncs/progress/{document}`, `/healthcheck`. Answers in the protocol's own JSON."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from fastapi import Body, Request

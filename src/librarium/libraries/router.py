@@ -1,7 +1,5 @@
 """Libraries and members."""
 
-from __future__ import annotations
-
 import uuid
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Media types."""
 
-from __future__ import annotations
-
 import uuid
 
 from fastapi import Response

@@ -1,8 +1,6 @@
 """The OPDS 1.2 catalogue under /opds, for reading apps (KOReader, Moon+ Reader, Thorium, Panels…): HTTP Basic
 with the username and an app password. A library the reader cannot read answers 404, never 403."""
 
-from __future__ import annotations
-
 import uuid
 
 import anyio

@@ -1,7 +1,5 @@
 """The `Lookups` dependency: a provider lookup bound to the app's database and settings."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import Depends, Request

@@ -1,7 +1,5 @@
 """Metadata providers: admin configuration (/admin/providers…) and lookups (/lookup…)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from fastapi import Body, Response

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from librarium.kit.schema import Body, Read
+from librarium.kit.schema import Body, Model, Read
 
 
 class BookResult(Read):
@@ -82,7 +82,7 @@ class ContributorRecord(Read):
     works: list[WorkResult] = Field(default_factory=list)
 
 
-class Alternative(BaseModel):
+class Alternative(Model):
     value: str
     source: str
     source_display: str
@@ -92,13 +92,13 @@ class FieldResult(Alternative):
     alternatives: list[Alternative]
 
 
-class CoverOption(BaseModel):
+class CoverOption(Model):
     source: str
     source_display: str
     cover_url: str
 
 
-class MergedBookResult(BaseModel):
+class MergedBookResult(Model):
     """Each field is omitted when no provider had a value (upstream's `omitempty`)."""
 
     title: FieldResult | None = None
@@ -115,7 +115,7 @@ class MergedBookResult(BaseModel):
     covers: list[CoverOption] | None
 
 
-class ProviderStatus(BaseModel):
+class ProviderStatus(Model):
     name: str
     display_name: str
     description: str
@@ -128,7 +128,7 @@ class ProviderStatus(BaseModel):
     config: dict[str, str] | None = None
 
 
-class ProviderTest(BaseModel):
+class ProviderTest(Model):
     ok: bool
     title: str | None = None
     error: str | None = None

@@ -1,7 +1,5 @@
 """Tags of a library."""
 
-from __future__ import annotations
-
 import uuid
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """User picker (`/users`) and instance-admin routes (`/admin/users`, `/admin/config`)."""
 
-from __future__ import annotations
-
 import uuid
 
 from fastapi import Query, Request
