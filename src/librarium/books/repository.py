@@ -6,13 +6,15 @@ import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Date,
+    DateTime,
     Float,
+    String,
     Text,
     Uuid,
     bindparam,
@@ -38,7 +40,7 @@ from sqlalchemy.sql.elements import BinaryExpression, ColumnClause, UnaryExpress
 
 from librarium.books.filters import search_document
 from librarium.db import bulk, explain
-from librarium.db.base import ReadUuid, UTCDateTime, new_id, table_of
+from librarium.db.base import ReadUuid, new_id, table_of, uuid_of_hex
 from librarium.kit import search
 from librarium.kit.repository import LibraryScoped
 from librarium.kit.sorting import derive_sort_name
@@ -325,19 +327,26 @@ async def load(
     if not ids:
         return []
     books = {row.id: row for row in (await session.execute(_BOOKS, {"ids": ids})).all()}
-    parts: dict[str, dict[uuid.UUID, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    parts: dict[str, dict[Any, list[Any]]] = defaultdict(lambda: defaultdict(list))
     values = {"ids": ids} if reader is None else {"ids": ids, "reader": reader}
-    stmt = _parts_query(reader is not None, dialect(session), kinds)
-    for kind, book_id, *found in await session.execute(stmt, values):
-        parts[kind][book_id].append(found)
+    engine = dialect(session)
+    stmt = _parts_query(reader is not None, engine, kinds)
+    for row in await session.execute(stmt, values):
+        parts[row[0]][row[1]].append(row)
+    # the related rows come as the driver gives them (see _parts_query): ids as SQLite's stored hex, or asyncpg's
+    # UUIDs, times as SQLite's stored text or asyncpg's UTC datetimes; `ref` makes an id a UUID, `when` a time
+    # a UTC datetime, `keys` finds a book's rows
+    sqlite = engine == "sqlite"
+    ref, when = (uuid_of_hex, _utc_of_text) if sqlite else (_same, _same)
+    keys = {book_id: book_id.hex if sqlite else book_id for book_id in ids}
     out = []
     for book_id in ids:
         if book_id not in books:
             continue
-        book = books[book_id]
-        covered = book_id in parts["cover"]
-        primary = parts["edition"].get(book_id)
-        publisher, language, published = (primary[0][1], primary[0][2], primary[0][5]) if primary else ("", "", None)
+        book, key = books[book_id], keys[book_id]
+        covered = key in parts["cover"]
+        primary = parts["edition"].get(key)
+        publisher, language, published = (primary[0][3], primary[0][4], primary[0][7]) if primary else ("", "", None)
         out.append(
             {
                 "id": book.id,
@@ -348,30 +357,36 @@ async def load(
                 "media_type": book.display_name,
                 "description": book.description or "",
                 "contributors": [
-                    {"contributor_id": ref, "name": name, "role": role, "display_order": int(num)}
-                    for ref, name, role, num, *_ in sorted(parts["contributor"][book_id], key=lambda v: (v[3], v[1]))
+                    {"contributor_id": ref(id_), "name": name, "role": role, "display_order": int(num)}
+                    for _, _, id_, name, role, num, *_ in sorted(parts["contributor"][key], key=_by_number_name)
                 ],
                 "tags": [
-                    {"id": ref, "library_id": book.library_id, "name": name, "color": color or "", "created_at": stamp}
-                    for ref, name, color, _, stamp, _ in sorted(parts["tag"][book_id], key=lambda v: v[1])
+                    {
+                        "id": ref(id_),
+                        "library_id": book.library_id,
+                        "name": name,
+                        "color": color or "",
+                        "created_at": when(stamp),
+                    }
+                    for _, _, id_, name, color, _, stamp, _ in sorted(parts["tag"][key], key=_by_name)
                 ],
                 "genres": [
-                    {"id": ref, "name": name, "created_at": stamp}
-                    for ref, name, _, _, stamp, _ in sorted(parts["genre"][book_id], key=lambda v: v[1])
+                    {"id": ref(id_), "name": name, "created_at": when(stamp)}
+                    for _, _, id_, name, _, _, stamp, _ in sorted(parts["genre"][key], key=_by_name)
                 ],
                 "cover_url": cover_url(book.library_id, book_id, book.updated_at) if covered else None,
                 "series": [
-                    {"series_id": ref, "series_name": name, "position": float(num)}
-                    for ref, name, _, num, *_ in sorted(parts["series"][book_id], key=lambda v: (v[3], v[1]))
+                    {"series_id": ref(id_), "series_name": name, "position": float(num)}
+                    for _, _, id_, name, _, num, *_ in sorted(parts["series"][key], key=_by_number_name)
                 ],
                 "shelves": [
-                    {"id": ref, "name": name}
-                    for ref, name, *_ in sorted(parts["shelf"][book_id], key=lambda v: (v[3], v[1]))
+                    {"id": ref(id_), "name": name}
+                    for _, _, id_, name, *_ in sorted(parts["shelf"][key], key=_by_number_name)
                 ],
                 "publisher": publisher or "",
                 "publish_year": _year(published),
                 "language": language or "",
-                "user_read_status": _best_status(v[1] for v in parts["status"].get(book_id, [])),
+                "user_read_status": _best_status(v[3] for v in parts["status"].get(key, [])),
                 "created_at": book.created_at,
                 "updated_at": book.updated_at,
             }
@@ -379,6 +394,22 @@ async def load(
         if book.added_by is not None:  # upstream omits the key when unset
             out[-1]["added_by"] = book.added_by
     return out
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _utc_of_text(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _by_name(row: Any) -> Any:
+    return row[3]
+
+
+def _by_number_name(row: Any) -> Any:
+    return (row[5], row[3])
 
 
 def _year(value: Any) -> int | None:
@@ -408,14 +439,20 @@ def _parts_query(with_reader: bool, dialect: str, kinds: frozenset[str] | None =
         return type_coerce(expr, type_) if dialect == "sqlite" else cast(expr, type_)
 
     def row(kind: str, book_col: Any, ref: Any, name: Any, txt: Any, num: Any, stamp: Any) -> Any:
+        # the ids as the driver hands them over (typed as plain text: SQLAlchemy leaves them alone), made UUIDs
+        # by load() only where the answer shows them: a page's few hundred rows each turned two through
+        # SQLAlchemy's type processing, and keyed by UUIDs (whose hash is Python code), took a third of the shape
         return select(
             literal(kind).label("kind"),
-            type_coerce(book_col, ReadUuid()).label("book_id"),
-            type_coerce(cast(ref, Uuid), ReadUuid()).label("ref_id"),
+            type_coerce(book_col, String()).label("book_id"),
+            type_coerce(cast(ref, Uuid), String()).label("ref_id"),
             cast(name, Text).label("name"),
             cast(txt, Text).label("txt"),
             cast(num, Float).label("num"),
-            typed(stamp, UTCDateTime()).label("stamp"),
+            # a tag's or genre's creation time, as the driver gives it too (SQLite: the stored text)
+            (type_coerce(stamp, String()) if dialect == "sqlite" else cast(stamp, DateTime(timezone=True))).label(
+                "stamp"
+            ),
         )
 
     none = null()

@@ -40,15 +40,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
+        if value is None or value.tzinfo is UTC:  # (asyncpg's are UTC already)
+            return value
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _uuid_of_hex(value: str) -> uuid.UUID:
+def uuid_of_hex(value: str) -> uuid.UUID:
     return uuid.UUID(hex=value)
 
 
@@ -61,7 +61,7 @@ class ReadUuid(TypeDecorator[uuid.UUID]):
     cache_ok = True
 
     def process_result_value(self, value: Any, dialect: Dialect) -> uuid.UUID | None:
-        return value if value is None or isinstance(value, uuid.UUID) else _uuid_of_hex(value)
+        return value if value is None or isinstance(value, uuid.UUID) else uuid_of_hex(value)
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
