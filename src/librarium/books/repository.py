@@ -358,7 +358,7 @@ async def load(
                 "description": book.description or "",
                 "contributors": [
                     {"contributor_id": ref(id_), "name": name, "role": role, "display_order": int(num)}
-                    for _, _, id_, name, role, num, *_ in sorted(parts["contributor"][key], key=_by_number_name)
+                    for _, _, id_, name, role, num, _, _ in sorted(parts["contributor"][key], key=_by_number_name)
                 ],
                 "tags": [
                     {
@@ -377,11 +377,11 @@ async def load(
                 "cover_url": cover_url(book.library_id, book_id, book.updated_at) if covered else None,
                 "series": [
                     {"series_id": ref(id_), "series_name": name, "position": float(num)}
-                    for _, _, id_, name, _, num, *_ in sorted(parts["series"][key], key=_by_number_name)
+                    for _, _, id_, name, _, num, _, _ in sorted(parts["series"][key], key=_by_number_name)
                 ],
                 "shelves": [
                     {"id": ref(id_), "name": name}
-                    for _, _, id_, name, *_ in sorted(parts["shelf"][key], key=_by_number_name)
+                    for _, _, id_, name, _, _, _, _ in sorted(parts["shelf"][key], key=_by_number_name)
                 ],
                 "publisher": publisher or "",
                 "publish_year": _year(published),
@@ -401,7 +401,13 @@ def _same(value: Any) -> Any:
 
 
 def _utc_of_text(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return None if value is None else _utc_of_stored(value)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _utc_of_stored(value: str) -> datetime:
+    """SQLite's stored text of a UTC time (a tag's or genre's creation, the same on every page they appear on)."""
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def _by_name(row: Any) -> Any:
