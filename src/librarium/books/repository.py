@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    and_,
     bindparam,
     case,
     cast,
@@ -285,6 +286,13 @@ def with_hits(where: ColumnElement[bool], rowids: list[int]) -> Any:
         return None
 
     return visitors.replacement_traverse(where, {}, swap)
+
+
+def among_hits(library_id: uuid.UUID, rowids: Iterable[int], letter: ColumnElement[bool] | None) -> Any:
+    """What `with_hits` makes of a search of words alone (and a first letter), built directly: the library's books
+    among the rows that match, and those that start with the letter."""
+    clauses = [Book.library_id == library_id, literal_column("books.rowid").in_(rowids)]
+    return and_(*clauses, letter) if letter is not None else and_(*clauses)
 
 
 async def fingerprint(session: AsyncSession, library_id: uuid.UUID) -> tuple[int, Any]:

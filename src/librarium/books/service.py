@@ -114,7 +114,7 @@ async def page_of_ids(
     """(the ids of one page of the list, the total, the page, books per page). Without `count`, the total is
     known only on a page that ends the list (repository.page_ids), else None."""
     page, per_page = page_params(p.page, p.per_page, default=25, limit=200)
-    where = _where(session, library_id, p)
+    offset = (page - 1) * per_page
     order = repo.order_by(p.sort, p.sort_dir == "desc")
     uses_regex = p.regex or "/" in p.q
     if uses_regex and repo.dialect(session) == "postgresql":
@@ -122,12 +122,19 @@ async def page_of_ids(
         await repo.limit_statement_time(session, REGEX_TIME_LIMIT_MS)
     unfiltered = not (p.q.strip() or p.filter.strip() or p.letter or p.tag or p.type_filter or p.with_files)
     if count and unfiltered:  # the library's own count, kept by the database, instead of counting it
-        ids, _ = await repo.page_ids(session, where, order, (page - 1) * per_page, per_page, count=False)
+        ids, _ = await repo.page_ids(session, _where(session, library_id, p), order, offset, per_page, count=False)
         return ids, await repo.book_count(session, library_id), page, per_page
     kept = None
     if _counted(p, count):
         kept = counts.key(library_id, await repo.text_version(session, library_id), p.q, p.letter)
     total, hits = counts.get(kept), counts.hits(kept)
+    if total is not None and hits is not None:
+        # the search's total and matching rows are kept: the page comes from those rows, and the search's own
+        # condition (which they stand for) is not even built — that took a tenth of a narrow search's time
+        letter = filters.starts_with(p.letter) if p.letter and len(p.letter.encode()) <= 5 else None
+        ids, _ = await repo.page_ids(session, repo.among_hits(library_id, hits, letter), order, offset, per_page, False)
+        return ids, total, page, per_page
+    where = _where(session, library_id, p)
     walk = False
     if hits is None:
         walk, hits = await _plan(session, library_id, p, page * per_page, total)
@@ -135,7 +142,6 @@ async def page_of_ids(
             counts.put(kept, total, hits)
     if hits is not None:
         where = repo.with_hits(where, hits)
-    offset = (page - 1) * per_page
     if total is not None:  # the total of these words, counted since the library's text last changed
         ids, _ = await repo.page_ids(session, where, order, offset, per_page, False, walk)
         return ids, total, page, per_page
