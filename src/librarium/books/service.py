@@ -122,7 +122,7 @@ async def page_of_ids(
         await repo.limit_statement_time(session, REGEX_TIME_LIMIT_MS)
     unfiltered = not (p.q.strip() or p.filter.strip() or p.letter or p.tag or p.type_filter or p.with_files)
     if count and unfiltered:  # the library's own count, kept by the database, instead of counting it
-        ids, _ = await repo.page_ids(session, _where(session, library_id, p), order, offset, per_page, count=False)
+        ids = await repo.library_page(session, library_id, p.sort, p.sort_dir == "desc", offset, per_page)
         return ids, await repo.book_count(session, library_id), page, per_page
     kept = None
     if _counted(p, count):
