@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,21 +49,26 @@ class Operation:
     max_ttl: int | None = None  # seconds; answers that change often (release dates) are kept shorter
 
 
-ISBN = Operation("isbn", "book_isbn", TypeAdapter(BookResult | None), lambda p, c, a: p.lookup_isbn(c, a))
-BOOKS = Operation("books", "book_search", TypeAdapter(list[BookResult]), lambda p, c, a: p.search_books(c, a))
-SERIES = Operation("series", "series_name", TypeAdapter(list[SeriesResult]), lambda p, c, a: p.search_series(c, a))
+def _adapter(answer: Any) -> TypeAdapter[Any]:
+    """How an answer is cached, built when first used (as every wire model is: kit/schema.Model)."""
+    return TypeAdapter(answer, config=ConfigDict(defer_build=True))
+
+
+ISBN = Operation("isbn", "book_isbn", _adapter(BookResult | None), lambda p, c, a: p.lookup_isbn(c, a))
+BOOKS = Operation("books", "book_search", _adapter(list[BookResult]), lambda p, c, a: p.search_books(c, a))
+SERIES = Operation("series", "series_name", _adapter(list[SeriesResult]), lambda p, c, a: p.search_series(c, a))
 VOLUMES = Operation(
     "volumes",
     "series_volumes",
-    TypeAdapter(list[VolumeResult] | None),
+    _adapter(list[VolumeResult] | None),
     lambda p, c, a: p.series_volumes(c, a),
     max_ttl=6 * 3600,  # the release checker looks daily; a week-old answer would hide new volumes
 )
 CONTRIBUTORS = Operation(
-    "contributors", "contributor", TypeAdapter(list[ContributorHit]), lambda p, c, a: p.search_contributors(c, a)
+    "contributors", "contributor", _adapter(list[ContributorHit]), lambda p, c, a: p.search_contributors(c, a)
 )
 CONTRIBUTOR = Operation(
-    "contributor", "contributor", TypeAdapter(ContributorRecord | None), lambda p, c, a: p.fetch_contributor(c, a)
+    "contributor", "contributor", _adapter(ContributorRecord | None), lambda p, c, a: p.fetch_contributor(c, a)
 )
 
 
