@@ -33,7 +33,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 
 bench: $(STAMP)
-	@for script in bench/catalog.py bench/files.py bench/calibre.py bench/load.py bench/lookup.py bench/enrichment.py bench/imports.py bench/opds.py bench/throughput.py bench/startup.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/catalog.py bench/files.py bench/calibre.py bench/load.py bench/lookup.py bench/enrichment.py bench/imports.py bench/opds.py bench/throughput.py bench/startup.py bench/breakdown.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
