@@ -95,7 +95,7 @@ def _where(session: AsyncSession, library_id: uuid.UUID, p: ListParams) -> Any:
         groups,
         regex=regex,
         words=words,
-        letter=letter if len(letter.encode()) <= 5 else "",
+        letter=_first_letter(letter),
         tag=p.tag,
         media_type=p.type_filter,
     )
@@ -115,7 +115,6 @@ async def page_of_ids(
     known only on a page that ends the list (repository.page_ids), else None."""
     page, per_page = page_params(p.page, p.per_page, default=25, limit=200)
     offset = (page - 1) * per_page
-    order = repo.order_by(p.sort, p.sort_dir == "desc")
     uses_regex = p.regex or "/" in p.q
     if uses_regex and repo.dialect(session) == "postgresql":
         # RE2 accepted the pattern (no backreferences); PostgreSQL's own engine still gets a time limit
@@ -124,6 +123,7 @@ async def page_of_ids(
     if count and unfiltered:  # the library's own count, kept by the database, instead of counting it
         ids = await repo.library_page(session, library_id, p.sort, p.sort_dir == "desc", offset, per_page)
         return ids, await repo.book_count(session, library_id), page, per_page
+    order = repo.order_by(p.sort, p.sort_dir == "desc")
     kept = None
     if _counted(p, count):
         kept = counts.key(library_id, await repo.text_version(session, library_id), p.q, p.letter)
@@ -131,8 +131,9 @@ async def page_of_ids(
     if total is not None and hits is not None:
         # the search's total and matching rows are kept: the page comes from those rows, and the search's own
         # condition (which they stand for) is not even built — that took a tenth of a narrow search's time
-        letter = filters.starts_with(p.letter) if p.letter and len(p.letter.encode()) <= 5 else None
-        ids, _ = await repo.page_ids(session, repo.among_hits(library_id, hits, letter), order, offset, per_page, False)
+        letter = _first_letter(p.letter)
+        among = repo.among_hits(library_id, hits, filters.starts_with(letter) if letter else None)
+        ids, _ = await repo.page_ids(session, among, order, offset, per_page, False)
         return ids, total, page, per_page
     where = _where(session, library_id, p)
     walk = False
@@ -164,6 +165,11 @@ async def page_of_ids(
             raise
     counts.put(kept, total, hits)
     return ids, total, page, per_page
+
+
+def _first_letter(letter: str) -> str:
+    """The `letter` a list filters by: "" (no filter) when the parameter is longer than a letter could be."""
+    return letter if len(letter.encode()) <= 5 else ""
 
 
 def _counted(p: ListParams, count: bool) -> bool:
